@@ -1,0 +1,84 @@
+// The conversation: what one utterance means in context, what to answer, what to remember.
+// Engine is shared by all connections (thread-safe). Conversation is the context of one
+// connection (pending confirmation, open slot question, last answer); it is not
+// thread-safe: one connection uses it from one strand at a time. Both call the store,
+// so call them from a worker thread, never from a network thread.
+#pragma once
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "nlu/parser.h"
+#include "skills/registry.h"
+#include "store/store.h"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hark::dialog {
+
+struct Options {
+  // Said when nothing was understood.
+  std::string fallback_message = "Sorry, I didn't understand that.";
+  // Longest utterance accepted, in bytes (longer text answers Errc::too_large).
+  std::size_t max_utterance_bytes = 4096;
+};
+
+class Engine {
+ public:
+  // REQUIRES: every argument outlives the engine.
+  Engine(Options options, const skills::Registry& skills, const nlu::Parser& parser,
+         store::Store& store, Clock& clock);
+  ~Engine();
+
+  // POST /nlu/parse: {"intent", "slots": {name: {"value", "raw"}}, "confidence"}.
+  // No side effects, nothing stored. `timezone` as in a session's config.
+  Result<boost::json::object> parse(std::int64_t user_id, std::string_view text,
+                                    const std::string& timezone);
+
+  const Options& options() const { return options_; }
+
+ private:
+  friend class Conversation;
+  struct Impl;
+  Options options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+class Conversation {
+ public:
+  Conversation(Engine& engine, std::int64_t user_id);
+  ~Conversation();
+
+  // Session settings from a `config` message. Errc::invalid_field for an unknown zone.
+  Result<void> set_timezone(const std::string& tz);
+  const std::string& timezone() const { return timezone_; }
+
+  // One utterance (typed, or transcribed when `transcript` is set) -> the response object
+  // {"type": "response", "id", "turn_id", "message", "action"?, "intent", "transcript"?}.
+  // Stores the user's words and the answer in the history.
+  // Errc::invalid_field for empty text, Errc::too_large for text over the limit.
+  Result<boost::json::object> on_utterance(std::string_view text, const std::string& turn_id,
+                                           const std::optional<std::string>& transcript = {});
+
+  // A `confirm` message. Errc::not_found when `action_id` is not the pending action.
+  Result<boost::json::object> on_confirm(const std::string& action_id, bool confirmed,
+                                         const std::string& turn_id);
+
+  // An `action_result` message, kept in the history. Errc::invalid_field for a bad status.
+  Result<void> on_action_result(const std::string& action_id, const std::string& status,
+                                const std::string& detail);
+
+ private:
+  struct State;
+  Engine& engine_;
+  std::int64_t user_id_;
+  std::string timezone_ = "UTC";
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace hark::dialog

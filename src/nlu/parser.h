@@ -1,0 +1,64 @@
+// Text -> intent + slots. Built once from the loaded skills; parse() is const and
+// thread-safe, so one Parser serves every connection.
+#pragma once
+
+#include "skills/registry.h"
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hark::nlu {
+
+// A contact of the user, to resolve "call mother" to "Mom".
+struct ContactName {
+  std::string name;                  // as the user stored it: "Mom"
+  std::vector<std::string> aliases;  // "mother", "mum"
+};
+
+// What parsing needs to know about the moment and the user.
+struct Context {
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  std::string timezone = "UTC";  // IANA name, from the session's `config`
+  std::vector<ContactName> contacts;
+};
+
+struct Slot {
+  boost::json::value value;  // normalized: "HH:MM", "YYYY-MM-DD", seconds, a number, a string
+  std::string raw;           // the words said, as said
+};
+
+struct ParseResult {
+  std::string intent = "fallback";  // a skill name, or "fallback"
+  std::map<std::string, Slot> slots;
+  double confidence = 0.0;  // 0..1
+};
+
+class Parser {
+ public:
+  // REQUIRES: `registry` outlives the parser. Throws skills::LoadError for a sentence
+  // template that does not compile (the message names the skill's file).
+  explicit Parser(const skills::Registry& registry);
+  ~Parser();
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+
+  ParseResult parse(std::string_view text, const Context& ctx) const;
+
+  // Reads `text` as the value of one slot (the answer to a slot question such as
+  // "What should the message say?"). nullopt when it is not a value of that slot.
+  std::optional<Slot> parse_slot(const skills::SlotDef& slot, std::string_view text,
+                                 const Context& ctx) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hark::nlu

@@ -1,0 +1,46 @@
+// The parsed form of one skill file (format: docs/skills.md, SKILLS.md of the design).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hark::skills {
+
+// One entry of a closed list: any of `in` said means `out`.
+struct SlotValue {
+  std::vector<std::string> in;  // phrases, lower case, single spaces
+  std::string out;              // the value put in action.params
+};
+
+struct SlotDef {
+  std::string name;
+  // A built-in type: "text", "contact", "number", "time", "date", "datetime", "duration";
+  // empty when the slot is a closed list of `values`.
+  std::string type;
+  std::vector<SlotValue> values;
+  bool required = true;
+  // For type "duration": the unit of the value, "seconds" (default) or "minutes".
+  std::string unit = "seconds";
+};
+
+struct Skill {
+  std::string name;         // intent name, unique, snake_case
+  std::string description;
+  std::string action;       // action.name sent to the app; empty for backend-answered skills
+  bool needs_confirmation = false;
+  std::vector<SlotDef> slots;
+  std::map<std::string, std::string> rules;  // name -> template, used as <name>
+  std::vector<std::string> sentences;        // templates
+  std::vector<std::string> responses;        // alternatives; {slot} is replaced by its value
+  std::map<std::string, std::string> ask;    // slot -> question when it is missing
+  std::string source;                        // "builtin:call.yaml" or a file path
+
+  const SlotDef* find_slot(const std::string& slot_name) const {
+    for (const auto& s : slots)
+      if (s.name == slot_name) return &s;
+    return nullptr;
+  }
+};
+
+}  // namespace hark::skills

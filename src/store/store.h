@@ -1,0 +1,109 @@
+// Everything Hark keeps: users, login sessions, conversation history, contacts, lists,
+// reminders. One interface, one implementation per database (SQLite now, PostgreSQL next);
+// callers never know which. Every method is thread-safe and blocking: call it from a
+// worker thread, never from a network thread. Times are Unix seconds (UTC).
+#pragma once
+
+#include "common/error.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hark::store {
+
+struct User {
+  std::int64_t id = 0;
+  std::string email;  // lower case
+  std::string display_name;
+  std::string password_hash;  // Argon2id, libsodium's encoded form
+  std::int64_t created_at = 0;
+};
+
+// One login: the access tokens of a login name it; logout revokes it.
+struct LoginSession {
+  std::string id;  // random, url-safe
+  std::int64_t user_id = 0;
+  std::string refresh_hash;  // SHA-256 (hex) of the current refresh token
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;  // of the refresh token
+  bool revoked = false;
+};
+
+struct Turn {
+  std::int64_t id = 0;  // assigned by the store, increasing
+  std::int64_t user_id = 0;
+  std::string role;         // "user" or "assistant"
+  std::string text;
+  std::string action_json;  // the action object as JSON text, empty when none
+  std::int64_t created_at = 0;
+};
+
+struct Contact {
+  std::string name;
+  std::vector<std::string> phones;
+  std::vector<std::string> aliases;
+};
+
+struct Reminder {
+  std::int64_t id = 0;
+  std::string text;
+  std::string datetime;  // "YYYY-MM-DDTHH:MM" in the user's time zone
+  std::int64_t created_at = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // True when the database answers (for /readyz).
+  virtual Result<void> ping() = 0;
+
+  // Users. create_user fails with Errc::email_taken; the find_* with Errc::not_found.
+  virtual Result<User> create_user(const std::string& email, const std::string& display_name,
+                                   const std::string& password_hash, std::int64_t now) = 0;
+  virtual Result<User> find_user_by_email(const std::string& email) = 0;
+  virtual Result<User> find_user(std::int64_t id) = 0;
+  // Erases the user and everything of theirs: sessions, history, contacts, lists, reminders.
+  virtual Result<void> delete_user(std::int64_t id) = 0;
+
+  // Login sessions.
+  virtual Result<void> create_session(const LoginSession& session) = 0;
+  virtual Result<LoginSession> find_session(const std::string& id) = 0;
+  // Replaces the refresh hash only if it still equals `old_hash` and the session is not
+  // revoked (atomic compare-and-swap); otherwise Errc::invalid_token.
+  virtual Result<void> rotate_refresh(const std::string& session_id, const std::string& old_hash,
+                                      const std::string& new_hash, std::int64_t new_expires_at) = 0;
+  virtual Result<void> revoke_session(const std::string& id) = 0;
+
+  // History, newest first. `before_id` 0 means from the newest.
+  virtual Result<std::int64_t> append_turn(const Turn& turn) = 0;
+  virtual Result<std::vector<Turn>> history(std::int64_t user_id, int limit,
+                                            std::int64_t before_id) = 0;
+  virtual Result<void> clear_history(std::int64_t user_id) = 0;
+
+  // Contacts: put replaces the whole list.
+  virtual Result<void> put_contacts(std::int64_t user_id, const std::vector<Contact>& contacts) = 0;
+  virtual Result<std::vector<Contact>> contacts(std::int64_t user_id) = 0;
+
+  // Named lists ("shopping", "todo"). Items keep their insertion order; adding an item
+  // that is already there (case-insensitive) does nothing and answers false.
+  virtual Result<bool> list_add(std::int64_t user_id, const std::string& list, const std::string& item) = 0;
+  // False when the item was not on the list.
+  virtual Result<bool> list_remove(std::int64_t user_id, const std::string& list, const std::string& item) = 0;
+  virtual Result<std::vector<std::string>> list_items(std::int64_t user_id, const std::string& list) = 0;
+  virtual Result<void> list_clear(std::int64_t user_id, const std::string& list) = 0;
+
+  // Reminders, ordered by datetime.
+  virtual Result<std::int64_t> add_reminder(std::int64_t user_id, const Reminder& reminder) = 0;
+  virtual Result<std::vector<Reminder>> reminders(std::int64_t user_id) = 0;
+};
+
+// Opens (creating if needed) the SQLite database at `path` in WAL mode and applies the
+// schema. Throws std::runtime_error when the file cannot be opened (start-up only).
+std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path);
+
+}  // namespace hark::store
