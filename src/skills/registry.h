@@ -5,6 +5,7 @@
 #include "skills/skill.h"
 
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -30,7 +31,16 @@ class LoadError : public std::runtime_error {
 // bad YAML, a missing or unknown key, a slot used in a sentence but not declared, an
 // unknown type, an unbalanced ( [ { <, an unknown <rule>, a {slot} in a response that the
 // skill does not have.
+// <rule> references resolve against the skill's own rules and the built-in shared rules
+// (skills/_rules.yaml).
 Skill parse_skill(std::string_view yaml_text, const std::string& source_name);
+
+// Same, with `shared_rules` as the rules every skill may use.
+Skill parse_skill(std::string_view yaml_text, const std::string& source_name,
+                  const std::map<std::string, std::string>& shared_rules);
+
+// Rules shared by every skill: the built-in skills/_rules.yaml.
+const std::map<std::string, std::string>& builtin_shared_rules();
 
 class Registry {
  public:
@@ -38,15 +48,20 @@ class Registry {
   void load_builtin();
   // Adds every *.yaml / *.yml file of `dir`, sorted by name. Throws LoadError for the
   // first bad file or a name that is already loaded; nothing of `dir` is added then.
+  // A file whose name starts with '_' holds only `rules:`, added to the shared rules.
   void load_dir(const std::filesystem::path& dir);
   // Adds one skill; throws LoadError if its name is taken.
   void add(Skill skill);
 
   const std::vector<Skill>& all() const { return skills_; }
   const Skill* find(std::string_view name) const;
+  // Rules any skill may use as <name>: the built-in ones plus those of loaded '_' files.
+  // The parser expands a <rule> with the skill's own rules first, then these.
+  const std::map<std::string, std::string>& shared_rules() const { return shared_rules_; }
 
  private:
   std::vector<Skill> skills_;
+  std::map<std::string, std::string> shared_rules_ = builtin_shared_rules();
 };
 
 }  // namespace hark::skills

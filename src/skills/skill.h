@@ -34,6 +34,7 @@ struct Skill {
   std::vector<std::string> sentences;        // templates
   std::vector<std::string> responses;        // alternatives; {slot} is replaced by its value
   std::map<std::string, std::string> ask;    // slot -> question when it is missing
+  std::vector<std::string> examples;         // plain example requests (for GET /skills)
   std::string source;                        // "builtin:call.yaml" or a file path
 
   const SlotDef* find_slot(const std::string& slot_name) const {
