@@ -1,5 +1,13 @@
 // Text -> intent + slots. Built once from the loaded skills; parse() is const and
 // thread-safe, so one Parser serves every connection.
+//
+// Two stages: the skills' sentence templates first (exact and near-exact matches, precise
+// slots); for what they miss, a classifier trained at construction from the same
+// templates, the skills' `examples:` and a background class of requests no skill covers.
+// A classifier answer has lower confidence than any template match, only typed and
+// closed-list slots (free text is left for the dialog to ask), and stands only above a
+// confidence threshold; a skill that needs confirmation is chosen by it only when every
+// content word of the request is the skill's own. Otherwise the answer is "fallback".
 #pragma once
 
 #include "skills/registry.h"
