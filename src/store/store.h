@@ -2,10 +2,13 @@
 // reminders. One interface, one implementation per database (SQLite now, PostgreSQL next);
 // callers never know which. Every method is thread-safe and blocking: call it from a
 // worker thread, never from a network thread. Times are Unix seconds (UTC).
+// Database failures answer Errc::internal (Errc::unavailable when the database is busy or
+// locked); writing data for a user that does not exist answers Errc::not_found.
 #pragma once
 
 #include "common/error.h"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -68,6 +71,7 @@ class Store {
   virtual Result<User> find_user_by_email(const std::string& email) = 0;
   virtual Result<User> find_user(std::int64_t id) = 0;
   // Erases the user and everything of theirs: sessions, history, contacts, lists, reminders.
+  // Errc::not_found when there is no such user.
   virtual Result<void> delete_user(std::int64_t id) = 0;
 
   // Login sessions.
@@ -77,9 +81,11 @@ class Store {
   // revoked (atomic compare-and-swap); otherwise Errc::invalid_token.
   virtual Result<void> rotate_refresh(const std::string& session_id, const std::string& old_hash,
                                       const std::string& new_hash, std::int64_t new_expires_at) = 0;
+  // Errc::not_found when there is no such session; revoking twice is fine.
   virtual Result<void> revoke_session(const std::string& id) = 0;
 
-  // History, newest first. `before_id` 0 means from the newest.
+  // History, newest first: at most `limit` turns (none when limit <= 0) with an id below
+  // `before_id`; `before_id` 0 means from the newest.
   virtual Result<std::int64_t> append_turn(const Turn& turn) = 0;
   virtual Result<std::vector<Turn>> history(std::int64_t user_id, int limit,
                                             std::int64_t before_id) = 0;
@@ -89,8 +95,9 @@ class Store {
   virtual Result<void> put_contacts(std::int64_t user_id, const std::vector<Contact>& contacts) = 0;
   virtual Result<std::vector<Contact>> contacts(std::int64_t user_id) = 0;
 
-  // Named lists ("shopping", "todo"). Items keep their insertion order; adding an item
-  // that is already there (case-insensitive) does nothing and answers false.
+  // Named lists ("shopping", "todo"; names compare case-insensitively). Items keep their
+  // insertion order and their casing; adding an item that is already there
+  // (case-insensitive) does nothing and answers false.
   virtual Result<bool> list_add(std::int64_t user_id, const std::string& list, const std::string& item) = 0;
   // False when the item was not on the list.
   virtual Result<bool> list_remove(std::int64_t user_id, const std::string& list, const std::string& item) = 0;
@@ -105,5 +112,14 @@ class Store {
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and applies the
 // schema. Throws std::runtime_error when the file cannot be opened (start-up only).
 std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path);
+
+struct SqliteOptions {
+  // How long a write waits for the lock held by another connection (another process on the
+  // same file) before answering Errc::unavailable.
+  std::chrono::milliseconds busy_timeout{5000};
+  // Connections that serve reads concurrently with the single writer (at least 1).
+  int readers = 3;
+};
+std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path, const SqliteOptions& options);
 
 }  // namespace hark::store

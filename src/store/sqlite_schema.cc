@@ -1,0 +1,107 @@
+#include "store/sqlite_schema.h"
+
+#include <array>
+#include <string>
+
+namespace hark::store::sqlite {
+
+namespace {
+
+// Append only: a released migration never changes, a new one goes at the end.
+// Every table of a user's data references users(id) ON DELETE CASCADE, so deleting the
+// user row erases the rest (foreign_keys=ON is set on every connection).
+constexpr std::array kMigrations = {
+    // 1: the first schema.
+    R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  email         TEXT NOT NULL UNIQUE,
+  display_name  TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE login_sessions (
+  id           TEXT PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  refresh_hash TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  revoked      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX login_sessions_user ON login_sessions(user_id);
+CREATE TABLE turns (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role        TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  action_json TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX turns_user ON turns(user_id, id);
+CREATE TABLE contacts (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  phones_json  TEXT NOT NULL,
+  aliases_json TEXT NOT NULL
+);
+CREATE INDEX contacts_user ON contacts(user_id, id);
+CREATE TABLE list_items (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  list    TEXT NOT NULL COLLATE NOCASE,
+  item    TEXT NOT NULL COLLATE NOCASE
+);
+CREATE UNIQUE INDEX list_items_unique ON list_items(user_id, list, item);
+CREATE TABLE reminders (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  text       TEXT NOT NULL,
+  datetime   TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX reminders_user ON reminders(user_id, datetime);
+)sql",
+};
+
+Result<int> current_version(Connection& conn) {
+  auto create = conn.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  if (!create) return create.error();
+  auto stmt = conn.prepare("SELECT MAX(version) FROM schema_version");
+  if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  return *row ? static_cast<int>(stmt->column_int(0)) : 0;  // MAX of no rows is NULL -> 0
+}
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Result<void> migrate(Connection& conn) {
+  for (;;) {
+    // The version is read inside the write transaction, so two processes opening the same
+    // file at once cannot both apply a migration.
+    auto tx = Transaction::begin(conn);
+    if (!tx) return tx.error();
+    auto version = current_version(conn);
+    if (!version) return version.error();
+    if (*version > latest_schema_version()) {
+      return make_error(Errc::internal, "the database has schema version " +
+                                            std::to_string(*version) +
+                                            ", newer than this program knows (" +
+                                            std::to_string(latest_schema_version()) + ")");
+    }
+    if (*version == latest_schema_version()) return tx->commit();
+    auto applied = conn.exec(kMigrations[static_cast<std::size_t>(*version)]);
+    if (!applied) return applied.error();
+    auto record = conn.prepare("INSERT INTO schema_version (version) VALUES (?1)");
+    if (!record) return record.error();
+    auto recorded = record->bind(1, std::int64_t{*version + 1}).run();
+    if (!recorded) return recorded.error();
+    auto committed = tx->commit();
+    if (!committed) return committed;
+  }
+}
+
+}  // namespace hark::store::sqlite

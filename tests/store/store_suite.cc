@@ -1,0 +1,506 @@
+#include "store_suite.h"
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace hark::store::testing {
+namespace {
+
+Turn turn(std::int64_t user_id, std::string role, std::string text, std::int64_t at,
+          std::string action = {}) {
+  Turn t;
+  t.user_id = user_id;
+  t.role = std::move(role);
+  t.text = std::move(text);
+  t.action_json = std::move(action);
+  t.created_at = at;
+  return t;
+}
+
+std::vector<std::string> texts(const std::vector<Turn>& turns) {
+  std::vector<std::string> out;
+  for (const auto& t : turns) out.push_back(t.text);
+  return out;
+}
+
+TEST_P(StoreTest, PingAnswers) { EXPECT_TRUE(store_->ping()); }
+
+// --- users -------------------------------------------------------------------------------
+
+TEST_P(StoreTest, CreatedUserIsFoundByEmailAnyCaseAndById) {
+  auto created = store_->create_user("Ada.Lovelace@Example.ORG", "Ada", "argon-hash", 1234);
+  ASSERT_TRUE(created) << created.error().detail;
+  EXPECT_GT(created->id, 0);
+  EXPECT_EQ(created->email, "ada.lovelace@example.org");
+  EXPECT_EQ(created->display_name, "Ada");
+  EXPECT_EQ(created->password_hash, "argon-hash");
+  EXPECT_EQ(created->created_at, 1234);
+
+  auto by_email = store_->find_user_by_email("ADA.lovelace@example.org");
+  ASSERT_TRUE(by_email);
+  EXPECT_EQ(by_email->id, created->id);
+  EXPECT_EQ(by_email->email, "ada.lovelace@example.org");
+  EXPECT_EQ(by_email->password_hash, "argon-hash");
+  EXPECT_EQ(by_email->created_at, 1234);
+
+  auto by_id = store_->find_user(created->id);
+  ASSERT_TRUE(by_id);
+  EXPECT_EQ(by_id->email, "ada.lovelace@example.org");
+  EXPECT_EQ(by_id->display_name, "Ada");
+}
+
+TEST_P(StoreTest, EmailIsUniqueWhateverItsCase) {
+  make_user("grace@example.net");
+  auto again = store_->create_user("Grace@Example.NET", "Other", "h", 5);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::email_taken);
+  auto other = store_->create_user("grace2@example.net", "Other", "h", 5);
+  EXPECT_TRUE(other);
+}
+
+TEST_P(StoreTest, MissingUserIsNotFound) {
+  auto by_email = store_->find_user_by_email("nobody@example.com");
+  ASSERT_FALSE(by_email);
+  EXPECT_EQ(by_email.error().code, Errc::not_found);
+  auto by_id = store_->find_user(424242);
+  ASSERT_FALSE(by_id);
+  EXPECT_EQ(by_id.error().code, Errc::not_found);
+  auto del = store_->delete_user(424242);
+  ASSERT_FALSE(del);
+  EXPECT_EQ(del.error().code, Errc::not_found);
+}
+
+// --- sessions ----------------------------------------------------------------------------
+
+LoginSession session_for(std::int64_t user_id, std::string id, std::string hash) {
+  LoginSession s;
+  s.id = std::move(id);
+  s.user_id = user_id;
+  s.refresh_hash = std::move(hash);
+  s.created_at = 100;
+  s.expires_at = 900;
+  return s;
+}
+
+TEST_P(StoreTest, SessionIsCreatedFoundAndRevoked) {
+  auto u = make_user("s@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-1", "h1")));
+  auto found = store_->find_session("sess-1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->user_id, u.id);
+  EXPECT_EQ(found->refresh_hash, "h1");
+  EXPECT_EQ(found->created_at, 100);
+  EXPECT_EQ(found->expires_at, 900);
+  EXPECT_FALSE(found->revoked);
+
+  ASSERT_TRUE(store_->revoke_session("sess-1"));
+  found = store_->find_session("sess-1");
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(found->revoked);
+  EXPECT_TRUE(store_->revoke_session("sess-1"));  // twice is fine
+
+  auto missing = store_->find_session("no-such-session");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+  auto revoke_missing = store_->revoke_session("no-such-session");
+  ASSERT_FALSE(revoke_missing);
+  EXPECT_EQ(revoke_missing.error().code, Errc::not_found);
+}
+
+TEST_P(StoreTest, SessionForMissingUserIsRefused) {
+  auto r = store_->create_session(session_for(987654, "orphan", "h"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::not_found);
+}
+
+TEST_P(StoreTest, RotateRefreshIsCompareAndSwap) {
+  auto u = make_user("r@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-r", "old")));
+
+  ASSERT_TRUE(store_->rotate_refresh("sess-r", "old", "new", 5000));
+  auto s = store_->find_session("sess-r");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->refresh_hash, "new");
+  EXPECT_EQ(s->expires_at, 5000);
+
+  // The old hash no longer matches: a replayed refresh token loses.
+  auto replay = store_->rotate_refresh("sess-r", "old", "other", 6000);
+  ASSERT_FALSE(replay);
+  EXPECT_EQ(replay.error().code, Errc::invalid_token);
+  s = store_->find_session("sess-r");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->refresh_hash, "new");
+  EXPECT_EQ(s->expires_at, 5000);
+
+  auto unknown = store_->rotate_refresh("no-such", "new", "x", 1);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::invalid_token);
+
+  ASSERT_TRUE(store_->revoke_session("sess-r"));
+  auto revoked = store_->rotate_refresh("sess-r", "new", "newer", 7000);
+  ASSERT_FALSE(revoked);
+  EXPECT_EQ(revoked.error().code, Errc::invalid_token);
+}
+
+TEST_P(StoreTest, ConcurrentRotationsWithOneTokenHaveExactlyOneWinner) {
+  auto u = make_user("race@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-race", "shared")));
+  constexpr int kThreads = 6;
+  std::atomic<int> wins{0};
+  std::atomic<int> other_errors{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = store_->rotate_refresh("sess-race", "shared", "next-" + std::to_string(i), 10);
+      if (r) {
+        ++wins;
+      } else if (r.error().code != Errc::invalid_token) {
+        ++other_errors;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wins.load(), 1);
+  EXPECT_EQ(other_errors.load(), 0);
+  auto s = store_->find_session("sess-race");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->refresh_hash.rfind("next-", 0), 0u);
+}
+
+// --- history -----------------------------------------------------------------------------
+
+TEST_P(StoreTest, HistoryIsNewestFirstAndPages) {
+  auto u = make_user("h@example.com");
+  auto other = make_user("h2@example.com");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 7; ++i) {
+    auto id = store_->append_turn(turn(u.id, i % 2 == 0 ? "user" : "assistant",
+                                       "line " + std::to_string(i), 100 + i,
+                                       i == 3 ? R"({"name":"timer"})" : ""));
+    ASSERT_TRUE(id) << id.error().detail;
+    if (!ids.empty()) {
+      EXPECT_GT(*id, ids.back());
+    }
+    ids.push_back(*id);
+  }
+  ASSERT_TRUE(store_->append_turn(turn(other.id, "user", "not yours", 200)));
+
+  auto page1 = store_->history(u.id, 3, 0);
+  ASSERT_TRUE(page1);
+  EXPECT_EQ(texts(*page1), (std::vector<std::string>{"line 6", "line 5", "line 4"}));
+  EXPECT_EQ((*page1)[0].id, ids[6]);
+  EXPECT_EQ((*page1)[0].role, "user");
+  EXPECT_EQ((*page1)[1].role, "assistant");
+  EXPECT_EQ((*page1)[0].created_at, 106);
+  EXPECT_EQ((*page1)[0].user_id, u.id);
+
+  auto page2 = store_->history(u.id, 3, page1->back().id);
+  ASSERT_TRUE(page2);
+  EXPECT_EQ(texts(*page2), (std::vector<std::string>{"line 3", "line 2", "line 1"}));
+  EXPECT_EQ((*page2)[0].action_json, R"({"name":"timer"})");
+  EXPECT_EQ((*page2)[1].action_json, "");
+
+  auto page3 = store_->history(u.id, 3, page2->back().id);
+  ASSERT_TRUE(page3);
+  EXPECT_EQ(texts(*page3), (std::vector<std::string>{"line 0"}));
+
+  auto page4 = store_->history(u.id, 3, page3->back().id);
+  ASSERT_TRUE(page4);
+  EXPECT_TRUE(page4->empty());
+
+  auto none = store_->history(u.id, 0, 0);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+
+  auto theirs = store_->history(other.id, 50, 0);
+  ASSERT_TRUE(theirs);
+  EXPECT_EQ(texts(*theirs), (std::vector<std::string>{"not yours"}));
+}
+
+TEST_P(StoreTest, ClearHistoryForgetsOnlyThatUser) {
+  auto a = make_user("a@example.com");
+  auto b = make_user("b@example.com");
+  ASSERT_TRUE(store_->append_turn(turn(a.id, "user", "from a", 1)));
+  ASSERT_TRUE(store_->append_turn(turn(b.id, "user", "from b", 1)));
+  ASSERT_TRUE(store_->clear_history(a.id));
+  auto ha = store_->history(a.id, 10, 0);
+  auto hb = store_->history(b.id, 10, 0);
+  ASSERT_TRUE(ha && hb);
+  EXPECT_TRUE(ha->empty());
+  EXPECT_EQ(texts(*hb), (std::vector<std::string>{"from b"}));
+}
+
+TEST_P(StoreTest, TurnForMissingUserIsRefused) {
+  auto r = store_->append_turn(turn(555555, "user", "ghost", 1));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::not_found);
+}
+
+TEST_P(StoreTest, ConcurrentAppendsLoseNoTurn) {
+  auto u = make_user("busy@example.com");
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        if (!store_->append_turn(turn(u.id, "user", std::to_string(t) + ":" + std::to_string(i), i))) {
+          ++failures;
+        }
+        // Readers run alongside the writers.
+        if (i % 10 == 0 && !store_->history(u.id, 5, 0)) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+
+  auto all = store_->history(u.id, kThreads * kPerThread + 10, 0);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), static_cast<std::size_t>(kThreads * kPerThread));
+  std::set<std::int64_t> ids;
+  std::set<std::string> seen;
+  for (const auto& t : *all) {
+    ids.insert(t.id);
+    seen.insert(t.text);
+  }
+  EXPECT_EQ(ids.size(), all->size());
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      EXPECT_EQ(seen.count(std::to_string(t) + ":" + std::to_string(i)), 1u) << t << ":" << i;
+    }
+  }
+  // Within one thread, later appends got larger ids (newest first means reversed order).
+  for (int t = 0; t < kThreads; ++t) {
+    int last = kPerThread;
+    for (const auto& turn : *all) {
+      const auto prefix = std::to_string(t) + ":";
+      if (turn.text.rfind(prefix, 0) != 0) continue;
+      const int i = std::stoi(turn.text.substr(prefix.size()));
+      EXPECT_LT(i, last);
+      last = i;
+    }
+  }
+}
+
+// --- contacts ----------------------------------------------------------------------------
+
+TEST_P(StoreTest, PutContactsReplacesTheWholeList) {
+  auto u = make_user("c@example.com");
+  auto other = make_user("c2@example.com");
+  std::vector<Contact> first = {
+      {"Mom", {"+15550001", "+15550002"}, {"Mother", "Mama"}},
+      {"Dr. Émile Zola", {}, {}},
+      {"Bob", {"555-0100"}, {}},
+  };
+  ASSERT_TRUE(store_->put_contacts(u.id, first));
+  ASSERT_TRUE(store_->put_contacts(other.id, {{"Stranger", {"1"}, {}}}));
+  auto got = store_->contacts(u.id);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[0].name, "Mom");
+  EXPECT_EQ((*got)[0].phones, (std::vector<std::string>{"+15550001", "+15550002"}));
+  EXPECT_EQ((*got)[0].aliases, (std::vector<std::string>{"Mother", "Mama"}));
+  EXPECT_EQ((*got)[1].name, "Dr. Émile Zola");
+  EXPECT_TRUE((*got)[1].phones.empty());
+  EXPECT_EQ((*got)[2].name, "Bob");
+
+  ASSERT_TRUE(store_->put_contacts(u.id, {{"Carol", {"42"}, {"C"}}}));
+  got = store_->contacts(u.id);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].name, "Carol");
+  EXPECT_EQ((*got)[0].aliases, (std::vector<std::string>{"C"}));
+
+  ASSERT_TRUE(store_->put_contacts(u.id, {}));
+  got = store_->contacts(u.id);
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(got->empty());
+
+  auto theirs = store_->contacts(other.id);
+  ASSERT_TRUE(theirs);
+  ASSERT_EQ(theirs->size(), 1u);
+  EXPECT_EQ((*theirs)[0].name, "Stranger");
+}
+
+// --- lists -------------------------------------------------------------------------------
+
+TEST_P(StoreTest, ListItemsAreUniqueCaseInsensitivelyAndKeepOrder) {
+  auto u = make_user("l@example.com");
+  auto added = store_->list_add(u.id, "shopping", "Oat milk");
+  ASSERT_TRUE(added);
+  EXPECT_TRUE(*added);
+  ASSERT_TRUE(store_->list_add(u.id, "shopping", "eggs"));
+  ASSERT_TRUE(store_->list_add(u.id, "shopping", "crème fraîche"));
+  auto dup = store_->list_add(u.id, "shopping", "OAT MILK");
+  ASSERT_TRUE(dup);
+  EXPECT_FALSE(*dup);
+  ASSERT_TRUE(store_->list_add(u.id, "todo", "eggs"));  // another list, another item
+
+  auto items = store_->list_items(u.id, "shopping");
+  ASSERT_TRUE(items);
+  EXPECT_EQ(*items, (std::vector<std::string>{"Oat milk", "eggs", "crème fraîche"}));
+  auto todo = store_->list_items(u.id, "todo");
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(*todo, (std::vector<std::string>{"eggs"}));
+
+  auto removed = store_->list_remove(u.id, "shopping", "Eggs");
+  ASSERT_TRUE(removed);
+  EXPECT_TRUE(*removed);
+  auto absent = store_->list_remove(u.id, "shopping", "bread");
+  ASSERT_TRUE(absent);
+  EXPECT_FALSE(*absent);
+  items = store_->list_items(u.id, "shopping");
+  ASSERT_TRUE(items);
+  EXPECT_EQ(*items, (std::vector<std::string>{"Oat milk", "crème fraîche"}));
+
+  // Re-adding a removed item puts it at the end.
+  ASSERT_TRUE(store_->list_add(u.id, "shopping", "eggs"));
+  items = store_->list_items(u.id, "shopping");
+  ASSERT_TRUE(items);
+  EXPECT_EQ(items->back(), "eggs");
+
+  ASSERT_TRUE(store_->list_clear(u.id, "shopping"));
+  items = store_->list_items(u.id, "shopping");
+  ASSERT_TRUE(items);
+  EXPECT_TRUE(items->empty());
+  todo = store_->list_items(u.id, "todo");
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(todo->size(), 1u);
+}
+
+TEST_P(StoreTest, ListsBelongToOneUser) {
+  auto a = make_user("la@example.com");
+  auto b = make_user("lb@example.com");
+  ASSERT_TRUE(store_->list_add(a.id, "shopping", "apples"));
+  auto b_add = store_->list_add(b.id, "shopping", "apples");
+  ASSERT_TRUE(b_add);
+  EXPECT_TRUE(*b_add);
+  ASSERT_TRUE(store_->list_clear(b.id, "shopping"));
+  auto a_items = store_->list_items(a.id, "shopping");
+  ASSERT_TRUE(a_items);
+  EXPECT_EQ(*a_items, (std::vector<std::string>{"apples"}));
+}
+
+// --- reminders ---------------------------------------------------------------------------
+
+TEST_P(StoreTest, RemindersComeOrderedByDatetime) {
+  auto u = make_user("rem@example.com");
+  auto other = make_user("rem2@example.com");
+  auto late = store_->add_reminder(u.id, {0, "water the plants", "2027-03-02T18:00", 10});
+  auto early = store_->add_reminder(u.id, {0, "call the plumber", "2027-03-01T09:30", 11});
+  auto middle = store_->add_reminder(u.id, {0, "buy stamps", "2027-03-02T08:15", 12});
+  ASSERT_TRUE(late && early && middle);
+  EXPECT_NE(*late, *early);
+  ASSERT_TRUE(store_->add_reminder(other.id, {0, "someone else's", "2027-01-01T00:00", 1}));
+
+  auto got = store_->reminders(u.id);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[0].text, "call the plumber");
+  EXPECT_EQ((*got)[0].id, *early);
+  EXPECT_EQ((*got)[0].datetime, "2027-03-01T09:30");
+  EXPECT_EQ((*got)[0].created_at, 11);
+  EXPECT_EQ((*got)[1].text, "buy stamps");
+  EXPECT_EQ((*got)[2].text, "water the plants");
+  EXPECT_EQ((*got)[2].id, *late);
+}
+
+// --- deletion and persistence ------------------------------------------------------------
+
+TEST_P(StoreTest, DeleteUserErasesEverythingOfTheirs) {
+  auto u = make_user("gone@example.com");
+  auto keep = make_user("kept@example.com");
+  for (const auto& who : {u, keep}) {
+    ASSERT_TRUE(store_->create_session(session_for(who.id, "sess-" + who.email, "h")));
+    ASSERT_TRUE(store_->append_turn(turn(who.id, "user", "hello", 1)));
+    ASSERT_TRUE(store_->put_contacts(who.id, {{"Mom", {"1"}, {}}}));
+    ASSERT_TRUE(store_->list_add(who.id, "todo", "taxes"));
+    ASSERT_TRUE(store_->add_reminder(who.id, {0, "dentist", "2027-05-05T10:00", 1}));
+  }
+
+  ASSERT_TRUE(store_->delete_user(u.id));
+
+  auto user = store_->find_user(u.id);
+  ASSERT_FALSE(user);
+  EXPECT_EQ(user.error().code, Errc::not_found);
+  auto session = store_->find_session("sess-gone@example.com");
+  ASSERT_FALSE(session);
+  EXPECT_EQ(session.error().code, Errc::not_found);
+  auto history = store_->history(u.id, 10, 0);
+  ASSERT_TRUE(history);
+  EXPECT_TRUE(history->empty());
+  auto contacts = store_->contacts(u.id);
+  ASSERT_TRUE(contacts);
+  EXPECT_TRUE(contacts->empty());
+  auto items = store_->list_items(u.id, "todo");
+  ASSERT_TRUE(items);
+  EXPECT_TRUE(items->empty());
+  auto reminders = store_->reminders(u.id);
+  ASSERT_TRUE(reminders);
+  EXPECT_TRUE(reminders->empty());
+
+  // The other user is untouched.
+  EXPECT_TRUE(store_->find_session("sess-kept@example.com"));
+  EXPECT_EQ(store_->history(keep.id, 10, 0)->size(), 1u);
+  EXPECT_EQ(store_->contacts(keep.id)->size(), 1u);
+  EXPECT_EQ(store_->list_items(keep.id, "todo")->size(), 1u);
+  EXPECT_EQ(store_->reminders(keep.id)->size(), 1u);
+
+  // The email is free again, and the new account is a new id with nothing of the old one.
+  auto again = store_->create_user("gone@example.com", "Again", "h", 2);
+  ASSERT_TRUE(again);
+  EXPECT_NE(again->id, u.id);
+  EXPECT_TRUE(store_->history(again->id, 10, 0)->empty());
+}
+
+TEST_P(StoreTest, DataSurvivesReopening) {
+  auto u = make_user("keep@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-keep", "hash-k")));
+  auto turn_id = store_->append_turn(turn(u.id, "assistant", "Timer set.", 50, R"({"name":"timer"})"));
+  ASSERT_TRUE(turn_id);
+  ASSERT_TRUE(store_->put_contacts(u.id, {{"Mom", {"+1555"}, {"Mother"}}}));
+  ASSERT_TRUE(store_->list_add(u.id, "shopping", "bread"));
+  ASSERT_TRUE(store_->add_reminder(u.id, {0, "stretch", "2027-01-02T07:00", 3}));
+
+  reopen();
+  ASSERT_NE(store_, nullptr);
+
+  auto user = store_->find_user_by_email("keep@example.com");
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->id, u.id);
+  EXPECT_EQ(user->password_hash, u.password_hash);
+  auto session = store_->find_session("sess-keep");
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->refresh_hash, "hash-k");
+  auto history = store_->history(u.id, 10, 0);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].id, *turn_id);
+  EXPECT_EQ((*history)[0].action_json, R"({"name":"timer"})");
+  auto contacts = store_->contacts(u.id);
+  ASSERT_TRUE(contacts);
+  ASSERT_EQ(contacts->size(), 1u);
+  EXPECT_EQ((*contacts)[0].aliases, (std::vector<std::string>{"Mother"}));
+  EXPECT_EQ(*store_->list_items(u.id, "shopping"), (std::vector<std::string>{"bread"}));
+  auto reminders = store_->reminders(u.id);
+  ASSERT_TRUE(reminders);
+  ASSERT_EQ(reminders->size(), 1u);
+  EXPECT_EQ((*reminders)[0].text, "stretch");
+
+  // Ids keep increasing after a restart (history paging relies on it).
+  auto next = store_->append_turn(turn(u.id, "user", "again", 60));
+  ASSERT_TRUE(next);
+  EXPECT_GT(*next, *turn_id);
+  // Uniqueness rules survive too.
+  auto dup = store_->create_user("KEEP@example.com", "x", "y", 1);
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, Errc::email_taken);
+}
+
+}  // namespace
+}  // namespace hark::store::testing
