@@ -1,1 +1,251 @@
-// placeholder
+#include "auth/auth.h"
+
+#include "auth/crypto.h"
+#include "auth/password.h"
+#include "auth/rate_limit.h"
+#include "auth/tokens.h"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+#include <utility>
+
+namespace hark::auth {
+
+namespace {
+
+constexpr std::size_t kSessionIdBytes = 16;
+constexpr std::size_t kRefreshBytes = 32;
+// Far above any refresh token we issue ("<22 chars>.<43 chars>").
+constexpr std::size_t kMaxRefreshBytes = 256;
+
+Error bad_credentials() {
+  return make_error(Errc::invalid_credentials, "Incorrect email or password.");
+}
+
+Error bad_refresh() {
+  return make_error(Errc::invalid_token, "The refresh token is invalid or expired.");
+}
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+// Emails as the limiter keys them: case does not make a new key. Not validated, so a
+// malformed email is limited like any other.
+std::string email_key(const std::string& email) {
+  std::string out = "email:";
+  for (char c : trim(email)) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+std::string client_key(const std::string& client) {
+  return client.empty() ? std::string() : "client:" + client;
+}
+
+}  // namespace
+
+struct AuthService::Impl {
+  Impl(Options o, store::Store& s, Clock& c)
+      : options(std::move(o)),
+        store(s),
+        clock(c),
+        limiter(options.max_failures, options.failure_window) {
+    if (options.secret.empty()) throw std::runtime_error("auth: the token secret is empty");
+    crypto::ensure_sodium();
+    // Logins for unknown emails verify against this, so they cost what a real check costs.
+    auto dummy = password::hash(crypto::random_hex(16), options.hash_cost);
+    if (!dummy) throw std::runtime_error("auth: " + dummy.error().detail);
+    dummy_hash = std::move(*dummy);
+  }
+
+  Result<store::User> create(const std::string& email, const std::string& pass,
+                             const std::string& display_name) {
+    auto normalized = password::normalize_email(email);
+    if (!normalized) return normalized.error();
+    auto ok = password::check_password(pass);
+    if (!ok) return ok.error();
+    std::string name = trim(display_name);
+    if (name.empty()) name = email.substr(0, email.find('@'));  // as typed, case kept
+    if (name.size() > password::kMaxDisplayNameBytes) {
+      return make_error(Errc::invalid_field, "The display name is too long.");
+    }
+    auto hashed = password::hash(pass, options.hash_cost);
+    if (!hashed) return hashed.error();
+    return store.create_user(*normalized, name, *hashed, clock.unix_now());
+  }
+
+  // A new refresh token for `session_id`: "<session id>.<random>".
+  static std::string new_refresh(const std::string& session_id) {
+    return session_id + "." + crypto::random_url_token(kRefreshBytes);
+  }
+
+  Result<TokenPair> pair_for(const store::User& user, const std::string& session_id,
+                             std::string refresh_token, std::int64_t now) {
+    tokens::AccessClaims claims;
+    claims.user_id = user.id;
+    claims.session_id = session_id;
+    claims.email = user.email;
+    claims.issued_at = now;
+    claims.expires_at = now + options.access_ttl.count();
+    auto access = tokens::sign_access(claims, options.secret);
+    if (!access) return access.error();
+    TokenPair out;
+    out.access_token = std::move(*access);
+    out.refresh_token = std::move(refresh_token);
+    out.expires_in = options.access_ttl.count();
+    return out;
+  }
+
+  Options options;
+  store::Store& store;
+  Clock& clock;
+  FailureLimiter limiter;
+  std::string dummy_hash;
+};
+
+AuthService::AuthService(Options options, store::Store& store, Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), store, clock)) {}
+
+AuthService::~AuthService() = default;
+
+Result<store::User> AuthService::register_user(const std::string& email, const std::string& password,
+                                               const std::string& display_name) {
+  if (!impl_->options.allow_register) {
+    return make_error(Errc::forbidden, "Registration is turned off on this server.");
+  }
+  return impl_->create(email, password, display_name);
+}
+
+Result<store::User> AuthService::create_user(const std::string& email, const std::string& password,
+                                             const std::string& display_name) {
+  return impl_->create(email, password, display_name);
+}
+
+Result<TokenPair> AuthService::login(const std::string& email, const std::string& pass,
+                                     const std::string& client) {
+  Impl& d = *impl_;
+  const std::int64_t now = d.clock.unix_now();
+  const std::string ekey = email_key(email);
+  const std::string ckey = client_key(client);
+  if (d.limiter.retry_after(ekey, now) > 0 || d.limiter.retry_after(ckey, now) > 0) {
+    return make_error(Errc::rate_limited, "Too many failed logins. Try again later.");
+  }
+
+  auto fail = [&]() -> Error {
+    d.limiter.record_failure(ekey, now);
+    d.limiter.record_failure(ckey, now);
+    return bad_credentials();
+  };
+
+  // A malformed email, an unknown one and a wrong password all do one Argon2id check and
+  // answer the same words, so neither the answer nor its timing tells whether an account
+  // exists.
+  auto normalized = password::normalize_email(trim(email));
+  Result<store::User> user = make_error(Errc::not_found, "");
+  if (normalized) user = d.store.find_user_by_email(*normalized);
+  if (!user) {
+    if (user.error().code != Errc::not_found) return user.error();  // store trouble
+    password::verify(d.dummy_hash, pass);
+    return fail();
+  }
+  if (!password::verify(user->password_hash, pass)) return fail();
+
+  d.limiter.reset(ekey);  // the client's count stays: it may be trying many accounts
+
+  store::LoginSession session;
+  session.id = crypto::random_url_token(kSessionIdBytes);
+  session.user_id = user->id;
+  std::string refresh = Impl::new_refresh(session.id);
+  session.refresh_hash = crypto::sha256_hex(refresh);
+  session.created_at = now;
+  session.expires_at = now + d.options.refresh_ttl.count();
+  auto created = d.store.create_session(session);
+  if (!created) return created.error();
+  return d.pair_for(*user, session.id, std::move(refresh), now);
+}
+
+Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
+  Impl& d = *impl_;
+  if (refresh_token.empty() || refresh_token.size() > kMaxRefreshBytes) return bad_refresh();
+  const auto dot = refresh_token.find('.');
+  if (dot == 0 || dot == std::string::npos) return bad_refresh();
+  const std::string session_id = refresh_token.substr(0, dot);
+
+  auto session = d.store.find_session(session_id);
+  if (!session) {
+    if (session.error().code == Errc::not_found) return bad_refresh();
+    return session.error();
+  }
+  if (session->revoked) return bad_refresh();
+
+  const std::string presented_hash = crypto::sha256_hex(refresh_token);
+  if (!crypto::equal_constant_time(presented_hash, session->refresh_hash)) {
+    // An older token of this session: someone kept a copy. Whoever it is, the session can
+    // no longer be trusted, so it ends for both the thief and the owner.
+    spdlog::warn("auth: a rotated refresh token was presented again; its login session is revoked");
+    auto revoked = d.store.revoke_session(session_id);
+    if (!revoked && revoked.error().code != Errc::not_found) return revoked.error();
+    return bad_refresh();
+  }
+  const std::int64_t now = d.clock.unix_now();
+  if (now >= session->expires_at) return bad_refresh();
+
+  auto user = d.store.find_user(session->user_id);
+  if (!user) {
+    if (user.error().code == Errc::not_found) return bad_refresh();
+    return user.error();
+  }
+
+  std::string next = Impl::new_refresh(session_id);
+  auto rotated = d.store.rotate_refresh(session_id, presented_hash, crypto::sha256_hex(next),
+                                        now + d.options.refresh_ttl.count());
+  if (!rotated) {
+    // invalid_token: a concurrent refresh with the same token won the swap.
+    if (rotated.error().code == Errc::invalid_token) return bad_refresh();
+    return rotated.error();
+  }
+  return d.pair_for(*user, session_id, std::move(next), now);
+}
+
+Result<Principal> AuthService::verify(const std::string& access_token) {
+  Impl& d = *impl_;
+  auto claims = tokens::check_access(access_token, d.options.secret, d.clock.unix_now());
+  if (!claims) return claims.error();
+  // The signature proves we issued the token; the store says whether its login still
+  // stands (logout and account deletion take effect here, before the token expires).
+  auto session = d.store.find_session(claims->session_id);
+  if (!session) {
+    if (session.error().code == Errc::not_found) {
+      return make_error(Errc::invalid_token, "The access token is invalid or expired.");
+    }
+    return session.error();
+  }
+  if (session->revoked || session->user_id != claims->user_id) {
+    return make_error(Errc::invalid_token, "The access token is invalid or expired.");
+  }
+  return Principal{claims->user_id, claims->session_id, claims->email};
+}
+
+Result<void> AuthService::logout(const Principal& who) {
+  auto r = impl_->store.revoke_session(who.session_id);
+  if (!r && r.error().code != Errc::not_found) return r.error();
+  return {};
+}
+
+Result<void> AuthService::delete_account(const Principal& who) {
+  auto r = impl_->store.delete_user(who.user_id);
+  if (!r && r.error().code != Errc::not_found) return r.error();
+  return {};
+}
+
+std::int64_t AuthService::retry_after(const std::string& email, const std::string& client) const {
+  const std::int64_t now = impl_->clock.unix_now();
+  return std::max(impl_->limiter.retry_after(email_key(email), now),
+                  impl_->limiter.retry_after(client_key(client), now));
+}
+
+}  // namespace hark::auth

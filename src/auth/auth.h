@@ -16,6 +16,16 @@
 
 namespace hark::auth {
 
+// How much work one password hash costs.
+enum class HashCost {
+  // libsodium's OPSLIMIT_INTERACTIVE / MEMLIMIT_INTERACTIVE (2 passes over 64 MiB): the
+  // production setting.
+  interactive,
+  // Argon2id's minimum (1 pass, 8 KiB). Only for tests, which hash many passwords; never
+  // use it for real accounts.
+  minimum,
+};
+
 struct Options {
   // HMAC key for tokens; load_or_create_secret() gives one kept in the data directory.
   std::string secret;
@@ -29,6 +39,9 @@ struct Options {
   // before further attempts answer Errc::rate_limited.
   int max_failures = 5;
   std::chrono::seconds failure_window{300};
+  // Cost of hashing a password (register) and of checking one (login uses the cost stored
+  // in the user's hash; the dummy hash for unknown emails uses this cost).
+  HashCost hash_cost = HashCost::interactive;
 };
 
 struct TokenPair {
@@ -63,10 +76,14 @@ class AuthService {
   Result<TokenPair> login(const std::string& email, const std::string& password,
                           const std::string& client);
   // Rotation: the presented refresh token stops working. Errc::invalid_token.
+  // Presenting a refresh token that was already rotated away revokes the whole login
+  // session (a stolen token and its owner cannot both keep using it).
   Result<TokenPair> refresh(const std::string& refresh_token);
   // Errc::invalid_token for a malformed, forged, expired or revoked token.
   Result<Principal> verify(const std::string& access_token);
+  // Revokes the login session: its access and refresh tokens stop working at once.
   Result<void> logout(const Principal& who);
+  // Erases the user and everything of theirs; every token of theirs stops working.
   Result<void> delete_account(const Principal& who);
 
   // Seconds until `client`/`email` may try again, 0 when not limited (for Retry-After).
