@@ -1,1 +1,150 @@
-// placeholder
+#include "dialog/conversation.h"
+
+#include "dialog/turn.h"
+#include "nlu/normalize.h"
+
+#include <boost/json/serialize.hpp>
+
+#include <utility>
+
+namespace hark::dialog {
+
+using internal::Answer;
+
+namespace {
+
+constexpr std::size_t kMaxResultDetail = 1000;
+
+std::string_view trim(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+Result<void> check_text(std::string_view text, const Options& options) {
+  if (text.size() > options.max_utterance_bytes)
+    return make_error(Errc::too_large,
+                      "The text is longer than " + std::to_string(options.max_utterance_bytes) + " bytes.");
+  if (trim(text).empty()) return make_error(Errc::invalid_field, "The text is empty.");
+  return {};
+}
+
+Result<void> append(const internal::Deps& deps, std::int64_t user_id, const char* role, std::string text,
+                    const std::optional<boost::json::object>& action) {
+  store::Turn turn;
+  turn.user_id = user_id;
+  turn.role = role;
+  turn.text = std::move(text);
+  if (action) turn.action_json = boost::json::serialize(*action);
+  turn.created_at = deps.clock.unix_now();
+  auto id = deps.store.append_turn(turn);
+  if (!id) return internal::store_failure(id.error());
+  return {};
+}
+
+boost::json::object response_object(const Answer& a, const std::string& turn_id,
+                                    const std::optional<std::string>& transcript) {
+  boost::json::object out{{"type", "response"}, {"id", make_id("resp_")}, {"turn_id", turn_id},
+                          {"message", a.message}};
+  if (a.action) out["action"] = *a.action;
+  out["intent"] = a.intent;
+  if (transcript) out["transcript"] = *transcript;
+  return out;
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  internal::Deps deps;
+};
+
+Engine::Engine(Options options, const skills::Registry& skills, const nlu::Parser& parser,
+               store::Store& store, Clock& clock)
+    : Engine(std::move(options), skills, parser, store, clock, default_random()) {}
+
+Engine::Engine(Options options, const skills::Registry& skills, const nlu::Parser& parser,
+               store::Store& store, Clock& clock, Random& random)
+    : options_(std::move(options)), impl_(new Impl{{skills, parser, store, clock, random}}) {}
+
+Engine::~Engine() = default;
+
+Result<boost::json::object> Engine::parse(std::int64_t user_id, std::string_view text,
+                                          const std::string& timezone) {
+  if (auto ok = check_text(text, options_); !ok) return ok.error();
+  auto loaded = internal::load(impl_->deps, user_id, nlu::valid_timezone(timezone) ? timezone : "UTC");
+  if (!loaded) return loaded.error();
+  nlu::ParseResult p = impl_->deps.parser.parse(trim(text), loaded->context);
+  boost::json::object slots;
+  for (const auto& [name, slot] : p.slots)
+    slots[name] = boost::json::object{{"value", slot.value}, {"raw", slot.raw}};
+  return boost::json::object{{"intent", p.intent}, {"slots", std::move(slots)}, {"confidence", p.confidence}};
+}
+
+struct Conversation::State {
+  internal::DialogState dialog;
+};
+
+Conversation::Conversation(Engine& engine, std::int64_t user_id)
+    : engine_(engine), user_id_(user_id), state_(std::make_unique<State>()) {}
+
+Conversation::~Conversation() = default;
+
+Result<void> Conversation::set_timezone(const std::string& tz) {
+  if (!nlu::valid_timezone(tz)) return make_error(Errc::invalid_field, "Unknown time zone: " + tz.substr(0, 64));
+  timezone_ = tz;
+  return {};
+}
+
+Result<boost::json::object> Conversation::on_utterance(std::string_view text, const std::string& turn_id,
+                                                       const std::optional<std::string>& transcript) {
+  const internal::Deps& deps = engine_.impl_->deps;
+  if (auto ok = check_text(text, engine_.options()); !ok) return ok.error();
+  std::string_view words = trim(text);
+  auto loaded = internal::load(deps, user_id_, timezone_);
+  if (!loaded) return loaded.error();
+  nlu::ParseResult parsed = deps.parser.parse(words, loaded->context);
+
+  if (auto ok = append(deps, user_id_, "user", transcript ? *transcript : std::string(words), std::nullopt); !ok)
+    return ok.error();
+  internal::DialogState next = state_->dialog;
+  auto answer = internal::decide(deps, engine_.options(), next, user_id_, timezone_, *loaded, words, parsed);
+  if (!answer) return answer.error();
+  if (auto ok = append(deps, user_id_, "assistant", answer->message, answer->action); !ok) return ok.error();
+  next.last = *answer;
+  state_->dialog = std::move(next);
+  return response_object(*answer, turn_id, transcript);
+}
+
+Result<boost::json::object> Conversation::on_confirm(const std::string& action_id, bool confirmed,
+                                                     const std::string& turn_id) {
+  const internal::Deps& deps = engine_.impl_->deps;
+  auto& pending = state_->dialog.pending;
+  const boost::json::value* id = pending && pending->action ? pending->action->if_contains("id") : nullptr;
+  if (!id || !id->is_string() || id->as_string() != action_id)
+    return make_error(Errc::not_found, "No pending action has that id.");
+  Answer out = confirmed ? internal::confirmed(*pending) : Answer{internal::kCancelled, std::nullopt, "deny"};
+  if (auto ok = append(deps, user_id_, "assistant", out.message, out.action); !ok) return ok.error();
+  pending.reset();
+  state_->dialog.last = out;
+  return response_object(out, turn_id, std::nullopt);
+}
+
+Result<void> Conversation::on_action_result(const std::string& action_id, const std::string& status,
+                                            const std::string& detail) {
+  if (status != "done" && status != "failed" && status != "cancelled")
+    return make_error(Errc::invalid_field, "status must be done, failed or cancelled.");
+  if (action_id.empty() || action_id.size() > 128)
+    return make_error(Errc::invalid_field, "action_id is missing or too long.");
+  std::string name;
+  for (const auto& [id, action_name] : state_->dialog.issued)
+    if (id == action_id) name = action_name;
+  // Kept as an assistant-side record: the app reports what the assistant's action did.
+  boost::json::object record{{"id", action_id}, {"status", status}};
+  if (!name.empty()) record["name"] = name;
+  if (!detail.empty()) record["detail"] = detail.substr(0, kMaxResultDetail);
+  std::string text = "[action " + (name.empty() ? std::string("result") : name) + " " + status + "]";
+  return append(engine_.impl_->deps, user_id_, "assistant", std::move(text), record);
+}
+
+}  // namespace hark::dialog

@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "dialog/random.h"
 #include "nlu/parser.h"
 #include "skills/registry.h"
 #include "store/store.h"
@@ -33,6 +34,9 @@ class Engine {
   // REQUIRES: every argument outlives the engine.
   Engine(Options options, const skills::Registry& skills, const nlu::Parser& parser,
          store::Store& store, Clock& clock);
+  // The same with a chosen source of randomness (jokes, coin, dice), for tests.
+  Engine(Options options, const skills::Registry& skills, const nlu::Parser& parser,
+         store::Store& store, Clock& clock, Random& random);
   ~Engine();
 
   // POST /nlu/parse: {"intent", "slots": {name: {"value", "raw"}}, "confidence"}.

@@ -1,0 +1,225 @@
+#include "dialog/turn.h"
+
+#include "dialog/answers.h"
+#include "dialog/speech.h"
+#include "dialog/templates.h"
+
+#include <algorithm>
+
+namespace hark::dialog::internal {
+
+namespace {
+
+// A parse at least this sure, of a skill with a value that is more than free words, is a
+// new command even while a question is open ("set a timer for ten minutes" in answer to
+// "What should the message say?"). Below it, the words are taken as the answer.
+constexpr double kNewCommandConfidence = 0.75;
+// Answers that fill nothing before an open question is given up.
+constexpr int kQuestionRetries = 1;
+// Action ids remembered per connection, to name the action of an action_result.
+constexpr std::size_t kIssuedRemembered = 32;
+
+bool is_dismissal(const std::string& intent) { return intent == "deny" || intent == "cancel"; }
+
+bool has_value(const std::map<std::string, nlu::Slot>& slots, const std::string& name) {
+  auto it = slots.find(name);
+  if (it == slots.end()) return false;
+  const auto& v = it->second.value;
+  return !v.is_null() && !(v.is_string() && v.as_string().empty());
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string question_for(const skills::Skill& skill, const std::string& slot) {
+  auto it = skill.ask.find(slot);
+  if (it != skill.ask.end()) return it->second;
+  std::string words = slot;
+  std::replace(words.begin(), words.end(), '_', ' ');
+  return "What " + words + "?";
+}
+
+class Turn {
+ public:
+  Turn(const Deps& deps, const Options& options, DialogState& state, std::int64_t user_id,
+       const std::string& timezone, const Loaded& loaded)
+      : deps_(deps), options_(options), st_(state), user_id_(user_id), timezone_(timezone), loaded_(loaded) {}
+
+  Result<Answer> utterance(std::string_view text, const nlu::ParseResult& p) {
+    text_ = text;
+    if (p.intent == "repeat") return repeat();
+    if (st_.pending) {
+      Answer pending = std::move(*st_.pending);
+      st_.pending.reset();
+      if (p.intent == "confirm") return confirmed(std::move(pending));
+      if (is_dismissal(p.intent)) return Answer{kCancelled, std::nullopt, p.intent};
+    }
+    if (st_.question) {
+      auto q = std::move(*st_.question);
+      st_.question.reset();
+      if (is_dismissal(p.intent)) return Answer{kCancelled, std::nullopt, p.intent};
+      const skills::Skill* skill = deps_.skills.find(q.skill);
+      const skills::SlotDef* def = skill ? skill->find_slot(q.slot) : nullptr;
+      if (skill && p.intent == skill->name && has_value(p.slots, q.slot)) {
+        // The whole request said again ("text Joe that I'm late"): its values win.
+        for (auto& [name, slot] : p.slots) q.slots[name] = slot;
+        return complete(*skill, std::move(q.slots));
+      }
+      if (def && !is_new_command(p)) {
+        if (auto value = deps_.parser.parse_slot(*def, text, loaded_.context)) {
+          q.slots[q.slot] = std::move(*value);
+          return complete(*skill, std::move(q.slots));
+        }
+        if (p.intent == "fallback" && q.retries < kQuestionRetries) {
+          ++q.retries;
+          std::string again = "Sorry, I didn't catch that. " + question_for(*skill, q.slot);
+          st_.question = std::move(q);
+          return Answer{again, std::nullopt, skill->name};
+        }
+      }
+    }
+    return fresh(p);
+  }
+
+ private:
+  Result<Answer> repeat() {
+    if (!st_.last) return Answer{"I haven't said anything yet.", std::nullopt, "repeat"};
+    Answer again = *st_.last;
+    again.intent = "repeat";
+    return again;
+  }
+
+  bool is_new_command(const nlu::ParseResult& p) const {
+    if (p.intent == "fallback" || p.intent == "confirm" || p.confidence < kNewCommandConfidence) return false;
+    const skills::Skill* skill = deps_.skills.find(p.intent);
+    if (!skill) return false;
+    if (skill->slots.empty()) return true;
+    for (const auto& [name, slot] : p.slots) {
+      const skills::SlotDef* def = skill->find_slot(name);
+      if (def && def->type != "text" && def->type != "contact") return true;
+    }
+    return false;
+  }
+
+  Result<Answer> fresh(const nlu::ParseResult& p) {
+    const skills::Skill* skill = deps_.skills.find(p.intent);
+    if (p.intent == "fallback" || !skill) return Answer{options_.fallback_message, std::nullopt, "fallback"};
+    if (p.intent == "confirm") return Answer{"There's nothing to confirm.", std::nullopt, p.intent};
+    if (is_dismissal(p.intent)) return Answer{"OK.", std::nullopt, p.intent};
+    return complete(*skill, p.slots);
+  }
+
+  // Asks for the next missing required slot, or answers / builds the action.
+  Result<Answer> complete(const skills::Skill& skill, std::map<std::string, nlu::Slot> slots) {
+    for (const auto& def : skill.slots) {
+      // A slot the skill has a question for is one it needs, even when the loader made it
+      // optional because some sentence leaves it out ("send a text to Joe").
+      bool needed = def.required || skill.ask.count(def.name) > 0;
+      if (needed && !has_value(slots, def.name)) {
+        std::string q = question_for(skill, def.name);
+        st_.question = DialogState::Question{skill.name, std::move(slots), def.name, 0};
+        return Answer{q, std::nullopt, skill.name};
+      }
+    }
+    LocalTime today = local_time(loaded_.context.now, timezone_).value_or(LocalTime{});
+    if (skill.action.empty()) {
+      AnswerContext ctx{user_id_, &deps_.store, &deps_.skills, &deps_.random, loaded_.context.now, timezone_,
+                        std::string(text_)};
+      auto said = answer(skill.name, slots, ctx);
+      if (!said) return said.error();
+      return Answer{said->value_or(fill_response(skill, slots, today)), std::nullopt, skill.name};
+    }
+    return act(skill, slots, today);
+  }
+
+  Result<Answer> act(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
+                     const LocalTime& today) {
+    boost::json::object params;
+    for (const auto& def : skill.slots)
+      if (has_value(slots, def.name)) params[def.name] = slots.at(def.name).value;
+    add_phone_number(skill, params);
+    if (skill.name == "reminder") {
+      if (auto stored = remember(params); !stored) return stored.error();
+    }
+    std::string id = make_id("act_");
+    boost::json::object action{{"id", id},
+                               {"name", skill.action},
+                               {"params", std::move(params)},
+                               {"needs_confirmation", skill.needs_confirmation}};
+    st_.issued.emplace_back(id, skill.action);
+    if (st_.issued.size() > kIssuedRemembered) st_.issued.pop_front();
+    Answer out{fill_response(skill, slots, today), std::move(action), skill.name};
+    if (skill.needs_confirmation) st_.pending = out;
+    return out;
+  }
+
+  // The app needs a number to dial or text; the stored contact has it.
+  void add_phone_number(const skills::Skill& skill, boost::json::object& params) const {
+    if (skill.name != "call" && skill.name != "message" && skill.name != "share_location") return;
+    auto target = params.if_contains("target");
+    if (!target || !target->is_string()) return;
+    std::string wanted = lower(target->as_string());
+    for (const auto& c : loaded_.contacts) {
+      bool same = lower(c.name) == wanted;
+      for (const auto& alias : c.aliases) same = same || lower(alias) == wanted;
+      if (same) {
+        if (!c.phones.empty()) params["number"] = c.phones.front();
+        return;
+      }
+    }
+  }
+
+  // reminder_list reads back what the reminder skill set, so the backend keeps a copy.
+  Result<void> remember(const boost::json::object& params) {
+    auto text = params.if_contains("text");
+    auto when = params.if_contains("datetime");
+    if (!text || !when || !text->is_string() || !when->is_string()) return {};
+    store::Reminder r;
+    r.text = std::string(text->as_string());
+    r.datetime = std::string(when->as_string());
+    r.created_at = deps_.clock.unix_now();
+    auto id = deps_.store.add_reminder(user_id_, r);
+    if (!id) return store_failure(id.error());
+    return {};
+  }
+
+  const Deps& deps_;
+  const Options& options_;
+  DialogState& st_;
+  std::int64_t user_id_;
+  const std::string& timezone_;
+  const Loaded& loaded_;
+  std::string_view text_;
+};
+
+}  // namespace
+
+Error store_failure(const Error& e) { return make_error(Errc::unavailable, "store: " + e.detail); }
+
+Result<Loaded> load(const Deps& deps, std::int64_t user_id, const std::string& timezone) {
+  auto contacts = deps.store.contacts(user_id);
+  if (!contacts) return store_failure(contacts.error());
+  Loaded out;
+  out.context.now = deps.clock.now();
+  out.context.timezone = timezone;
+  for (const auto& c : *contacts) out.context.contacts.push_back({c.name, c.aliases});
+  out.contacts = std::move(*contacts);
+  return out;
+}
+
+Answer confirmed(Answer pending) {
+  if (pending.action) (*pending.action)["needs_confirmation"] = false;
+  return pending;
+}
+
+Result<Answer> decide(const Deps& deps, const Options& options, DialogState& state, std::int64_t user_id,
+                      const std::string& timezone, const Loaded& loaded, std::string_view text,
+                      const nlu::ParseResult& parsed) {
+  return Turn(deps, options, state, user_id, timezone, loaded).utterance(text, parsed);
+}
+
+}  // namespace hark::dialog::internal
