@@ -1,0 +1,50 @@
+// The settings of `hark serve` (and of the other subcommands that open the data directory).
+// Precedence, highest first: command-line flags, HARK_* environment variables, the YAML
+// config file (--config / HARK_CONFIG), the defaults below.
+#pragma once
+
+#include "common/error.h"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hark::app {
+
+struct Config {
+  std::string host = "0.0.0.0";           // --host, HARK_HOST, host:
+  std::uint16_t port = 8000;              // --port, HARK_PORT, port: (0 = any free port)
+  std::filesystem::path data_dir = "./data";  // --data-dir, HARK_DATA_DIR, data_dir:
+  // Extra skill directories, loaded after the built-in skills in this order.
+  // --skills-dir (repeatable), HARK_SKILLS_DIR (colon-separated), skills_dirs: (list).
+  std::vector<std::filesystem::path> skills_dirs;
+  std::optional<std::filesystem::path> config_file;  // --config, HARK_CONFIG
+  int io_threads = 2;                     // --threads, HARK_THREADS, threads:
+  int worker_threads = 2;                 // --workers, HARK_WORKERS, workers:
+  bool allow_register = true;             // --no-register, HARK_ALLOW_REGISTER, allow_register:
+  std::chrono::seconds access_ttl{3600};  // --access-ttl, HARK_ACCESS_TTL, access_ttl:
+  std::string log_level = "info";         // --log-level, HARK_LOG_LEVEL, log_level:
+  std::string jwt_secret;                 // HARK_JWT_SECRET, jwt_secret: (else data_dir/secret.key)
+  // Limits (config file only).
+  std::size_t max_body_bytes = 64 * 1024;    // max_body_bytes:
+  std::size_t max_frame_bytes = 1024 * 1024;  // max_frame_bytes:
+  int max_messages_per_second = 50;          // max_messages_per_second:
+  std::chrono::seconds drain_timeout{10};    // drain_timeout:
+};
+
+// Reads an environment variable; nullopt when unset. Tests pass their own.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvLookup process_env();
+
+// Builds the configuration from `args` (the flags after the subcommand, e.g.
+// {"--port", "0", "--data-dir", "d"}), the environment and the config file.
+// Flags not in the list above, and `positional` arguments when `positional` is null,
+// are errors. Errc::invalid_field with a sentence naming the flag, variable or key.
+Result<Config> load_config(const std::vector<std::string>& args, const EnvLookup& env,
+                           std::vector<std::string>* positional = nullptr);
+
+}  // namespace hark::app

@@ -1,0 +1,86 @@
+// The `hark` command: serve, user add, skills check, version, help.
+#include "app/config.h"
+#include "app/wiring.h"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: hark <command> [options]
+
+commands:
+  serve                      run the server
+  user add EMAIL [--name N]  create a user; the password is read from standard input
+  skills check DIR           load the skill files of DIR and report the first error
+  version                    print the version
+  help                       print this text
+
+options (serve, user add); each also comes from the environment or the config file:
+  --host HOST          address to listen on (HARK_HOST, default 0.0.0.0)
+  --port PORT          TCP port, 0 for any free one (HARK_PORT, default 8000)
+  --data-dir DIR       database and secret key (HARK_DATA_DIR, default ./data)
+  --skills-dir DIR     extra skill directory, repeatable (HARK_SKILLS_DIR, colon-separated)
+  --config FILE        YAML config file (HARK_CONFIG)
+  --threads N          network threads (HARK_THREADS, default 2)
+  --workers N          worker threads for blocking work (HARK_WORKERS, default 2)
+  --no-register        turn off POST /auth/register (HARK_ALLOW_REGISTER=false)
+  --access-ttl SECONDS access token lifetime (HARK_ACCESS_TTL, default 3600)
+  --log-level LEVEL    trace, debug, info, warn, error, critical, off (HARK_LOG_LEVEL)
+  HARK_JWT_SECRET      token signing key (default: generated into DATA_DIR/secret.key)
+)";
+
+int usage_error(const std::string& message) {
+  std::cerr << "error: " << message << "\n\n" << kUsage;
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+
+  if (command == "version" || command == "--version") {
+    std::cout << "hark " << HARK_VERSION << std::endl;
+    return 0;
+  }
+  if (command == "serve") {
+    auto config = hark::app::load_config(args, hark::app::process_env());
+    if (!config) return usage_error(config.error().detail);
+    return hark::app::serve(*config);
+  }
+  if (command == "user") {
+    if (args.empty() || args[0] != "add") return usage_error("expected `hark user add EMAIL`");
+    args.erase(args.begin());
+    std::string name;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "--name" && i + 1 < args.size()) {
+        name = args[i + 1];
+        args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+        break;
+      }
+      if (args[i].starts_with("--name=")) {
+        name = args[i].substr(7);
+        args.erase(args.begin() + static_cast<long>(i));
+        break;
+      }
+    }
+    std::vector<std::string> positional;
+    auto config = hark::app::load_config(args, hark::app::process_env(), &positional);
+    if (!config) return usage_error(config.error().detail);
+    if (positional.size() != 1) return usage_error("expected exactly one EMAIL");
+    return hark::app::add_user(*config, positional[0], name);
+  }
+  if (command == "skills") {
+    if (args.size() != 2 || args[0] != "check") return usage_error("expected `hark skills check DIR`");
+    return hark::app::check_skills(args[1]);
+  }
+  return usage_error("unknown command \"" + command + "\"");
+}

@@ -1,0 +1,160 @@
+#include "app/wiring.h"
+
+#include "auth/auth.h"
+#include "common/clock.h"
+#include "dialog/conversation.h"
+#include "nlu/parser.h"
+#include "server/server.h"
+#include "skills/registry.h"
+#include "store/store.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <unistd.h>
+
+namespace hark::app {
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;  // bad configuration, bad skill file
+
+std::unique_ptr<store::Store> open_store(const Config& config) {
+  std::filesystem::create_directories(config.data_dir);
+  return store::open_sqlite(config.data_dir / "hark.db");
+}
+
+std::string secret_for(const Config& config) {
+  if (!config.jwt_secret.empty()) return config.jwt_secret;
+  return auth::load_or_create_secret(config.data_dir);
+}
+
+auth::Options auth_options(const Config& config) {
+  auth::Options o;
+  o.secret = secret_for(config);
+  o.access_ttl = config.access_ttl;
+  o.allow_register = config.allow_register;
+  return o;
+}
+
+// Built-in skills, then each directory in order. Throws skills::LoadError.
+void load_skills(skills::Registry& registry, const std::vector<std::filesystem::path>& dirs) {
+  registry.load_builtin();
+  for (const auto& dir : dirs) {
+    if (!std::filesystem::is_directory(dir))
+      throw skills::LoadError(dir.string(), 0, "not a directory");
+    registry.load_dir(dir);
+  }
+}
+
+void print_load_error(const skills::LoadError& e) {
+  std::cerr << "error: " << e.file();
+  if (e.line() > 0) std::cerr << ":" << e.line();
+  std::cerr << ": " << e.reason() << std::endl;
+}
+
+}  // namespace
+
+void set_log_level(const std::string& level) {
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::info);
+}
+
+int serve(const Config& config) {
+  set_log_level(config.log_level);
+  spdlog::info("hark {} starting; data in {}", HARK_VERSION, config.data_dir.string());
+
+  skills::Registry registry;
+  std::unique_ptr<nlu::Parser> parser;
+  try {
+    load_skills(registry, config.skills_dirs);
+    parser = std::make_unique<nlu::Parser>(registry);
+  } catch (const skills::LoadError& e) {
+    print_load_error(e);
+    return kExitUsage;
+  }
+  spdlog::info("{} skills loaded", registry.all().size());
+
+  std::unique_ptr<store::Store> store;
+  std::optional<auth::AuthService> auth;
+  try {
+    store = open_store(config);
+    auth.emplace(auth_options(config), *store, system_clock());
+  } catch (const std::exception& e) {
+    spdlog::error("cannot open the data directory {}: {}", config.data_dir.string(), e.what());
+    return kExitFailure;
+  }
+  dialog::Engine engine(dialog::Options{}, registry, *parser, *store, system_clock());
+
+  server::Options so;
+  so.host = config.host;
+  so.port = config.port;
+  so.io_threads = config.io_threads;
+  so.worker_threads = config.worker_threads;
+  so.max_body_bytes = config.max_body_bytes;
+  so.max_frame_bytes = config.max_frame_bytes;
+  so.max_messages_per_second = config.max_messages_per_second;
+  so.drain_timeout = config.drain_timeout;
+  {
+    server::Server server(so, server::Deps{*auth, *store, engine, registry, system_clock()});
+    auto port = server.listen();
+    if (!port) {
+      spdlog::error("{}", port.error().detail);
+      return kExitFailure;
+    }
+    spdlog::info("hark listening on http://{}:{}", config.host, *port);
+    server.run();
+  }
+  // The server (and its worker pool) is gone: nothing writes to the store any more.
+  store.reset();
+  spdlog::info("store closed; bye");
+  return 0;
+}
+
+int add_user(const Config& config, const std::string& email, const std::string& name) {
+  set_log_level(config.log_level);
+  if (isatty(STDIN_FILENO)) std::cerr << "Password for " << email << ": " << std::flush;
+  std::string password;
+  if (!std::getline(std::cin, password)) {
+    std::cerr << "error: no password on standard input" << std::endl;
+    return kExitUsage;
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  try {
+    auto store = open_store(config);
+    auth::AuthService auth(auth_options(config), *store, system_clock());
+    auto user = auth.create_user(email, password, name);
+    if (!user) {
+      std::cerr << "error: " << user.error().detail << std::endl;
+      return user.error().code == Errc::invalid_field ? kExitUsage : kExitFailure;
+    }
+    std::cout << "created user " << user->id << " <" << user->email << ">" << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << std::endl;
+    return kExitFailure;
+  }
+}
+
+int check_skills(const std::filesystem::path& dir) {
+  skills::Registry registry;
+  try {
+    load_skills(registry, {dir});
+    nlu::Parser parser(registry);  // sentence templates compile here
+  } catch (const skills::LoadError& e) {
+    print_load_error(e);
+    return kExitUsage;
+  }
+  std::size_t own = 0;
+  for (const auto& s : registry.all())
+    if (!s.source.starts_with("builtin:")) ++own;
+  std::cout << "ok: " << own << " skills in " << dir.string() << " (" << registry.all().size()
+            << " with the built-in ones)" << std::endl;
+  return 0;
+}
+
+}  // namespace hark::app

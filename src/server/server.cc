@@ -1,0 +1,539 @@
+// The only translation unit that includes Beast and Asio (they compile slowly).
+// Shape, after Beast's own coroutine examples: one listener coroutine accepts; each
+// connection is one coroutine on its own strand (HTTP keep-alive loop, then, after an
+// upgrade, a WebSocket reader plus a writer that drains the connection's queue).
+// Blocking work (store, dialog, password hashing) goes to a thread pool and the result is
+// resumed on the connection's strand.
+#include "server/server.h"
+
+#include "server/api.h"
+#include "server/chat_sessions.h"
+#include "server/errors.h"
+#include "server/metrics.h"
+#include "server/ws_protocol.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+namespace hark::server {
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+// A client that does not read its answers is not buffered without limit.
+constexpr std::size_t kMaxQueuedFrames = 256;
+// Time a peer has to finish the closing handshake once we sent our close frame.
+constexpr auto kCloseGrace = std::chrono::seconds(3);
+
+using Steady = std::chrono::steady_clock;
+
+// One queued WebSocket frame, or the close that ends the connection.
+struct Outgoing {
+  std::string text;
+  int close_code = 0;
+  std::string close_reason;
+};
+
+// Runs `f` on the worker pool; the awaiting coroutine resumes on its own strand.
+template <class F>
+asio::awaitable<std::invoke_result_t<F&>> on_pool(asio::thread_pool& pool, F f) {
+  using R = std::invoke_result_t<F&>;
+  co_return co_await asio::co_spawn(
+      pool, [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); },
+      asio::use_awaitable);
+}
+
+}  // namespace
+
+// One accepted socket. Touched only on its strand (the socket's executor), except for
+// the shutdown() request, which posts to that strand.
+struct Connection : std::enable_shared_from_this<Connection> {
+  explicit Connection(tcp::socket socket)
+      : executor(socket.get_executor()), stream(std::move(socket)) {}
+
+  const asio::any_io_executor executor;  // the connection's strand
+  beast::tcp_stream stream;  // the HTTP phase; moved into `ws` on upgrade
+  std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
+  bool idle = false;          // HTTP: waiting for the next request
+  bool shutting_down = false;
+
+  // WebSocket state.
+  std::deque<Outgoing> queue;
+  std::unique_ptr<asio::steady_timer> wake;  // the writer sleeps on it when the queue is empty
+  bool reader_done = false;
+  bool close_queued = false;
+  bool in_call = false;  // a WsConnection call is running on the pool
+  bool authenticated = false;
+
+  void enqueue(Outgoing o) {
+    if (close_queued) return;
+    if (o.close_code) close_queued = true;
+    if (queue.size() >= kMaxQueuedFrames && !o.close_code) {
+      beast::get_lowest_layer(*ws).close();  // a client that does not read: drop it
+      return;
+    }
+    queue.push_back(std::move(o));
+    if (wake) wake->cancel();
+  }
+  void enqueue(WsOutput&& out) {
+    for (auto& m : out.messages) enqueue(Outgoing{std::move(m), 0, {}});
+    if (out.close_code) enqueue(Outgoing{{}, out.close_code, std::move(out.close_reason)});
+  }
+};
+
+struct Server::Impl {
+  Impl(Options o, Deps d)
+      : options(std::move(o)),
+        deps(d),
+        chats(deps.engine, options.max_chat_sessions, options.chat_session_idle),
+        api(options, deps, metrics, chats),
+        ioc(std::max(1, options.io_threads)),
+        pool(static_cast<std::size_t>(std::max(1, options.worker_threads))),
+        acceptor(ioc) {}
+
+  // Declared before `ioc`: connection coroutines that never finished (drain timeout) are
+  // destroyed with the io_context, and their destructors still touch these.
+  Options options;
+  Deps deps;
+  Metrics metrics;
+  ChatSessions chats;
+  Api api;
+  std::atomic<bool> stopping{false};
+  bool stop_started = false;  // guarded by stop_mutex
+  std::mutex stop_mutex;
+  std::mutex live_mutex;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> live;
+
+  asio::io_context ioc;
+  asio::thread_pool pool;
+  tcp::acceptor acceptor;
+
+  asio::awaitable<void> listen_loop();
+  asio::awaitable<void> http_session(std::shared_ptr<Connection> conn, std::string client);
+  asio::awaitable<void> ws_session(std::shared_ptr<Connection> conn,
+                                   http::request<http::string_body> req, UpgradeCheck check);
+  asio::awaitable<void> ws_writer(std::shared_ptr<Connection> conn);
+  asio::awaitable<void> ws_auth_deadline(std::shared_ptr<Connection> conn, WsConnection* proto);
+  asio::awaitable<void> drain();
+  void begin_stop();
+  void shutdown_connection(const std::shared_ptr<Connection>& conn);
+  std::size_t live_count() {
+    std::lock_guard lock(live_mutex);
+    return live.size();
+  }
+};
+
+namespace {
+
+// Keeps a connection in Impl::live for the lifetime of its coroutine.
+using LiveMap = std::unordered_map<Connection*, std::weak_ptr<Connection>>;
+class LiveGuard {
+ public:
+  LiveGuard(std::mutex& mutex, LiveMap& live, const std::shared_ptr<Connection>& c)
+      : mutex_(mutex), live_(live), c_(c.get()) {
+    std::lock_guard lock(mutex_);
+    live_.emplace(c_, c);
+  }
+  ~LiveGuard() {
+    std::lock_guard lock(mutex_);
+    live_.erase(c_);
+  }
+
+ private:
+  std::mutex& mutex_;
+  LiveMap& live_;
+  Connection* c_;
+};
+
+HttpRequest to_request(const http::request<http::string_body>& req, const std::string& client) {
+  HttpRequest r;
+  r.method = std::string(req.method_string());
+  r.target = std::string(req.target());
+  r.authorization = std::string(req[http::field::authorization]);
+  r.content_type = std::string(req[http::field::content_type]);
+  r.body = req.body();
+  r.client = client;
+  return r;
+}
+
+http::response<http::string_body> to_beast(HttpResponse r, unsigned version, bool keep_alive,
+                                           bool head) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  res.set(http::field::server, "hark");
+  if (r.status != 204) res.set(http::field::content_type, r.content_type);
+  for (auto& [name, value] : r.headers) res.set(name, value);
+  res.keep_alive(keep_alive);
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  if (head) res.body().clear();
+  return res;
+}
+
+}  // namespace
+
+asio::awaitable<void> Server::Impl::listen_loop() {
+  while (!stopping) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kUseTuple);
+    if (ec) {
+      if (stopping || ec == asio::error::operation_aborted) break;
+      spdlog::warn("accept failed: {}", ec.message());
+      // Out of descriptors and the like: pause instead of spinning.
+      asio::steady_timer t(ioc, std::chrono::milliseconds(50));
+      co_await t.async_wait(kUseTuple);
+      continue;
+    }
+    boost::system::error_code addr_ec;
+    auto remote = socket.remote_endpoint(addr_ec);
+    std::string client = addr_ec ? "unknown" : remote.address().to_string();
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    auto ex = conn->executor;
+    asio::co_spawn(ex, http_session(conn, std::move(client)), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::error("connection ended by an exception: {}", ex.what());
+      }
+    });
+  }
+}
+
+asio::awaitable<void> Server::Impl::http_session(std::shared_ptr<Connection> conn,
+                                                 std::string client) {
+  LiveGuard guard(live_mutex, live, conn);
+  beast::flat_buffer buffer;
+  auto& stream = conn->stream;
+  while (!stopping && !conn->shutting_down) {
+    conn->idle = true;
+    stream.expires_after(options.keep_alive_timeout);
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(options.max_body_bytes);
+    parser.header_limit(16 * 1024);
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
+    conn->idle = false;
+    auto start = Steady::now();
+    if (!ec) {
+      stream.expires_after(options.request_timeout);
+      if (!websocket::is_upgrade(parser.get())) {
+        auto [ec2, n2] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+        ec = ec2;
+      }
+    }
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      auto resp = error_response(
+          make_error(Errc::too_large, ec == http::error::body_limit
+                                          ? "The request body is too large."
+                                          : "The request headers are too large."));
+      metrics.record_request("too_large", resp.status, 0);
+      metrics.record_error(resp.error_code);
+      auto res = to_beast(std::move(resp), 11, false, false);
+      co_await http::async_write(stream, res, kUseTuple);
+      break;
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
+      break;
+    }
+    if (ec) {
+      // Not HTTP: answer 400 once and hang up.
+      auto res = to_beast(error_response(make_error(Errc::bad_request, "Malformed HTTP request.")),
+                          11, false, false);
+      co_await http::async_write(stream, res, kUseTuple);
+      break;
+    }
+
+    auto& beast_req = parser.get();
+    HttpRequest req = to_request(beast_req, client);
+    RouteMatch match = api.match(req);
+
+    if (websocket::is_upgrade(beast_req) && match.is_websocket) {
+      if (stopping) break;
+      auto check = co_await on_pool(pool, [this, &req] { return api.check_upgrade(req); });
+      if (check.refuse) {
+        metrics.record_error(check.refuse->error_code);
+        metrics.record_request(match.label, check.refuse->status,
+                               std::chrono::duration<double>(Steady::now() - start).count());
+        auto res = to_beast(std::move(*check.refuse), beast_req.version(), false, false);
+        co_await http::async_write(stream, res, kUseTuple);
+        break;
+      }
+      metrics.record_request(match.label, 101,
+                             std::chrono::duration<double>(Steady::now() - start).count());
+      co_await ws_session(conn, parser.release(), std::move(check));
+      co_return;
+    }
+
+    std::optional<HttpResponse> resp = api.handle_inline(req);
+    if (!resp) resp = co_await on_pool(pool, [this, &req] { return api.handle(req); });
+    metrics.record_request(match.label, resp->status,
+                           std::chrono::duration<double>(Steady::now() - start).count());
+    if (!resp->error_code.empty()) metrics.record_error(resp->error_code);
+    bool keep = beast_req.keep_alive() && !stopping && !conn->shutting_down;
+    auto res = to_beast(std::move(*resp), beast_req.version(), keep,
+                        beast_req.method() == http::verb::head);
+    stream.expires_after(options.request_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, res, kUseTuple);
+    if (wec || !keep) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> Server::Impl::ws_session(std::shared_ptr<Connection> conn,
+                                               http::request<http::string_body> req,
+                                               UpgradeCheck check) {
+  conn->ws = std::make_unique<websocket::stream<beast::tcp_stream>>(std::move(conn->stream));
+  auto& ws = *conn->ws;
+  beast::get_lowest_layer(ws).expires_never();  // the websocket's own timeouts take over
+  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "hark"); }));
+  ws.read_message_max(options.max_frame_bytes);
+  auto [aec] = co_await ws.async_accept(req, kUseTuple);
+  if (aec) co_return;
+
+  metrics.ws_opened();
+  struct Closed {
+    Metrics& m;
+    ~Closed() { m.ws_closed(); }
+  } closed{metrics};
+
+  auto ex = co_await asio::this_coro::executor;
+  conn->wake = std::make_unique<asio::steady_timer>(ex);
+  WsConnection proto(options, deps, metrics, check.principal);
+  conn->authenticated = proto.authenticated();
+  asio::co_spawn(ex, ws_writer(conn), asio::detached);
+  conn->enqueue(proto.start());
+  if (!conn->authenticated) asio::co_spawn(ex, ws_auth_deadline(conn, &proto), asio::detached);
+  if (stopping) conn->enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"});
+
+  TokenBucket bucket(options.max_messages_per_second, 2.0 * options.max_messages_per_second);
+  beast::flat_buffer buffer;
+  while (!conn->close_queued) {
+    auto [ec, n] = co_await ws.async_read(buffer, kUseTuple);
+    if (ec) {
+      // Closed by the peer, timed out, or a frame Beast refused (1009/1007).
+      spdlog::debug("ws read ended: {}", ec.message());
+      break;
+    }
+    if (conn->close_queued) break;
+    if (!bucket.take(Steady::now())) {
+      metrics.record_error("rate_limited");
+      conn->enqueue(Outgoing{{}, kClosePolicy, "too many messages"});
+      break;
+    }
+    std::string payload = beast::buffers_to_string(buffer.data());
+    buffer.consume(buffer.size());
+    bool text = ws.got_text();
+    conn->in_call = true;
+    WsOutput out = co_await on_pool(pool, [&proto, &payload, text] {
+      return text ? proto.on_text(payload) : proto.on_binary(payload);
+    });
+    conn->in_call = false;
+    conn->authenticated = proto.authenticated();
+    conn->enqueue(std::move(out));
+    if (conn->shutting_down) conn->enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"});
+  }
+  conn->reader_done = true;
+  spdlog::debug("ws reader done");
+  if (conn->wake) conn->wake->cancel();
+  // The writer and the auth timer hold `conn`; wait for the writer so `proto` (on this
+  // frame) outlives every use, and the close handshake completes before we return.
+  while (conn->wake) {
+    asio::steady_timer t(ex, std::chrono::milliseconds(10));
+    co_await t.async_wait(kUseTuple);
+  }
+}
+
+asio::awaitable<void> Server::Impl::ws_writer(std::shared_ptr<Connection> conn) {
+  auto& ws = *conn->ws;
+  for (;;) {
+    if (conn->queue.empty()) {
+      if (conn->reader_done) break;
+      conn->wake->expires_at(Steady::time_point::max());
+      co_await conn->wake->async_wait(kUseTuple);
+      continue;
+    }
+    Outgoing o = std::move(conn->queue.front());
+    conn->queue.pop_front();
+    if (o.close_code) {
+      websocket::close_reason reason;
+      reason.code = static_cast<std::uint16_t>(o.close_code);
+      reason.reason = o.close_reason;
+      // After the close frames, Beast waits for the peer to drop TCP, without a deadline.
+      // A peer that never does must not hold the connection (or a shutdown) open.
+      auto guard = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor,
+                                                        kCloseGrace);
+      guard->async_wait([conn, guard](boost::system::error_code ec) {
+        if (ec || !conn->ws) return;
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(*conn->ws).socket().close(ignored);
+      });
+      auto [cec] = co_await ws.async_close(reason, kUseTuple);
+      guard->cancel();
+      spdlog::debug("ws close {} sent: {}", o.close_code, cec.message());
+      break;
+    }
+    ws.text(true);
+    auto [ec, n] = co_await ws.async_write(asio::buffer(o.text), kUseTuple);
+    if (ec) break;
+  }
+  conn->queue.clear();
+  if (!conn->reader_done) {
+    // The reader may still be waiting for a frame that will never come.
+    beast::get_lowest_layer(ws).cancel();
+    while (!conn->reader_done) {
+      asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(10));
+      co_await t.async_wait(kUseTuple);
+    }
+  }
+  conn->wake.reset();
+  spdlog::debug("ws writer done");
+}
+
+asio::awaitable<void> Server::Impl::ws_auth_deadline(std::shared_ptr<Connection> conn,
+                                                     WsConnection* proto) {
+  asio::steady_timer t(co_await asio::this_coro::executor, options.auth_timeout);
+  co_await t.async_wait(kUseTuple);
+  // `proto` lives while the reader runs; an auth message being checked right now
+  // (in_call) arrived in time.
+  if (conn->reader_done || conn->authenticated || conn->in_call || conn->close_queued) co_return;
+  conn->enqueue(proto->on_auth_timeout());
+}
+
+void Server::Impl::shutdown_connection(const std::shared_ptr<Connection>& conn) {
+  asio::dispatch(conn->executor, [conn] {
+    conn->shutting_down = true;
+    if (conn->ws) {
+      // An utterance in flight finishes first; the reader closes after it.
+      if (!conn->in_call && conn->wake)
+        conn->enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"});
+    } else if (conn->idle) {
+      conn->stream.cancel();
+    }
+  });
+}
+
+void Server::Impl::begin_stop() {
+  {
+    std::lock_guard lock(stop_mutex);
+    if (stop_started) return;
+    stop_started = true;
+  }
+  stopping = true;
+  spdlog::info("stopping: draining connections");
+  asio::post(ioc, [this] {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    std::vector<std::shared_ptr<Connection>> conns;
+    {
+      std::lock_guard lock(live_mutex);
+      for (auto& [p, w] : live)
+        if (auto c = w.lock()) conns.push_back(std::move(c));
+    }
+    for (auto& c : conns) shutdown_connection(c);
+    asio::co_spawn(ioc, drain(), asio::detached);
+  });
+}
+
+asio::awaitable<void> Server::Impl::drain() {
+  auto deadline = Steady::now() + options.drain_timeout;
+  asio::steady_timer t(ioc);
+  while (live_count() > 0 && Steady::now() < deadline) {
+    // Connections that arrived between the acceptor closing and now get the same news.
+    {
+      std::vector<std::shared_ptr<Connection>> conns;
+      {
+        std::lock_guard lock(live_mutex);
+        for (auto& [p, w] : live)
+          if (auto c = w.lock()) conns.push_back(std::move(c));
+      }
+      for (auto& c : conns) shutdown_connection(c);
+    }
+    t.expires_after(std::chrono::milliseconds(50));
+    co_await t.async_wait(kUseTuple);
+  }
+  if (live_count() > 0) spdlog::warn("drain timeout: {} connections cut", live_count());
+  ioc.stop();
+}
+
+Server::Server(Options options, Deps deps)
+    : impl_(std::make_unique<Impl>(std::move(options), deps)) {}
+
+Server::~Server() {
+  // Blocking work still queued must not run against a destroyed server.
+  impl_->pool.join();
+}
+
+Result<std::uint16_t> Server::listen() {
+  auto& acc = impl_->acceptor;
+  boost::system::error_code ec;
+  tcp::resolver resolver(impl_->ioc);
+  auto results = resolver.resolve(impl_->options.host, std::to_string(impl_->options.port),
+                                  tcp::resolver::passive, ec);
+  if (ec || results.empty())
+    return make_error(Errc::unavailable, "cannot resolve " + impl_->options.host + ": " +
+                                             ec.message());
+  tcp::endpoint ep = results.begin()->endpoint();
+  acc.open(ep.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(ep, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return make_error(Errc::unavailable, "cannot listen on " + impl_->options.host + ":" +
+                                             std::to_string(impl_->options.port) + ": " +
+                                             ec.message());
+  return acc.local_endpoint().port();
+}
+
+void Server::run() {
+  auto& impl = *impl_;
+  asio::co_spawn(impl.ioc, impl.listen_loop(), asio::detached);
+  std::optional<asio::signal_set> signals;
+  if (impl.options.handle_signals) {
+    signals.emplace(impl.ioc, SIGINT, SIGTERM);
+    signals->async_wait([&impl](boost::system::error_code ec, int sig) {
+      if (ec) return;
+      spdlog::info("signal {} received", sig);
+      impl.begin_stop();
+    });
+  }
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl.options.io_threads; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& t : threads) t.join();
+  // Utterances still on the pool finish and store what they store.
+  impl.pool.join();
+  spdlog::info("stopped");
+}
+
+void Server::stop() { impl_->begin_stop(); }
+
+}  // namespace hark::server

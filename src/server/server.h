@@ -1,0 +1,88 @@
+// The network front of Hark: one HTTP/1.1 listener (keep-alive) whose WebSocket sessions
+// take over the socket after an upgrade on /api/v1/ws/stream. Routes and messages are those
+// of PROTOCOL.md. Boost.Beast/Asio stay inside server.cc; this header shows none of them.
+#pragma once
+
+#include "auth/auth.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "dialog/conversation.h"
+#include "skills/registry.h"
+#include "store/store.h"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace hark::server {
+
+struct Options {
+  // Address to listen on. Default "0.0.0.0".
+  std::string host = "0.0.0.0";
+  // TCP port; 0 picks a free one (Server::listen() answers which). Default 8000.
+  std::uint16_t port = 8000;
+  // Threads running the network event loop. Default 2.
+  int io_threads = 2;
+  // Threads for blocking work: store calls, dialog, password hashing. Default 2.
+  int worker_threads = 2;
+  // Largest HTTP request body; larger answers 413 too_large. Default 64 KiB.
+  std::size_t max_body_bytes = 64 * 1024;
+  // Largest WebSocket message; larger closes the socket with 1009. Default 1 MiB.
+  std::size_t max_frame_bytes = 1024 * 1024;
+  // Time a WebSocket opened without a token has to send {"type":"auth"}; then 4401. Default 10 s.
+  std::chrono::seconds auth_timeout{10};
+  // Sustained client messages per second a WebSocket may send (bursts of twice as many
+  // are tolerated); more closes it with 1008. Default 50.
+  int max_messages_per_second = 50;
+  // On SIGTERM/SIGINT or stop(): time given to in-flight requests and utterances before
+  // run() returns anyway. Default 10 s.
+  std::chrono::seconds drain_timeout{10};
+  // Time to read one HTTP request (headers and body) once it has started. Default 30 s.
+  std::chrono::seconds request_timeout{30};
+  // An idle keep-alive HTTP connection is closed after this. Default 60 s.
+  std::chrono::seconds keep_alive_timeout{60};
+  // POST /chat keeps one conversation per login session (so "yes" confirms over HTTP too);
+  // at most this many, the least recently used dropped first. Default 1000.
+  std::size_t max_chat_sessions = 1000;
+  // A /chat conversation unused this long is forgotten. Default 30 min.
+  std::chrono::seconds chat_session_idle{30 * 60};
+  // When true, run() stops gracefully on SIGTERM and SIGINT. Default true.
+  bool handle_signals = true;
+};
+
+// What the server calls into. Every reference must outlive the Server.
+struct Deps {
+  auth::AuthService& auth;
+  store::Store& store;
+  dialog::Engine& engine;
+  const skills::Registry& skills;
+  Clock& clock;
+};
+
+class Server {
+ public:
+  Server(Options options, Deps deps);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts listening; answers the real port (useful with port 0).
+  // Errc::unavailable when the address cannot be bound.
+  Result<std::uint16_t> listen();
+
+  // Serves until stop() or a signal, then drains (see Options::drain_timeout) and returns.
+  // REQUIRES: listen() succeeded. Call once.
+  void run();
+
+  // Graceful stop: no new connections, in-flight work finishes, WebSockets close with 1001.
+  // Thread-safe; may be called before or during run().
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hark::server

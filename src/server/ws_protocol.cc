@@ -1,0 +1,346 @@
+#include "server/ws_protocol.h"
+
+#include "server/api.h"
+#include "server/errors.h"
+#include "server/json_util.h"
+
+#include <boost/json.hpp>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+namespace json = boost::json;
+
+namespace hark::server {
+
+namespace {
+
+std::string to_text(const json::object& o) { return json::serialize(o); }
+
+// A client message's own "id" (a string or a number), echoed as "in_reply_to".
+const json::value* client_id(const json::object& msg) {
+  const auto* id = msg.if_contains("id");
+  if (!id || !(id->is_string() || id->is_number())) return nullptr;
+  return id;
+}
+
+std::optional<std::string> decode_base64(std::string_view text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), " \r\n", &len, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0)
+    return std::nullopt;
+  out.resize(len);
+  return out;
+}
+
+}  // namespace
+
+WsConnection::WsConnection(const Options& options, Deps deps, Metrics& metrics,
+                           std::optional<auth::Principal> principal)
+    : options_(options), deps_(deps), metrics_(metrics), id_(new_id("ws_")),
+      principal_(std::move(principal)) {
+  if (principal_)
+    conversation_ = std::make_unique<dialog::Conversation>(deps_.engine, principal_->user_id);
+}
+
+WsConnection::~WsConnection() = default;
+
+void WsConnection::error(WsOutput& out, std::string_view code, std::string_view detail,
+                         const std::optional<std::string>& turn_id,
+                         ReplyTo reply_to) {
+  metrics_.record_error(code);
+  out.messages.push_back(to_text(ws_error(code, detail, turn_id, reply_to)));
+}
+
+void WsConnection::error(WsOutput& out, const Error& e, const std::optional<std::string>& turn_id,
+                         ReplyTo reply_to) {
+  error(out, errc_name(e.code), e.detail, turn_id, reply_to);
+}
+
+WsOutput WsConnection::start() {
+  WsOutput out;
+  if (!principal_) return out;
+  out.messages.push_back(to_text(json::object{
+      {"type", "ready"},
+      {"session_id", id_},
+      {"user", json::object{{"id", principal_->user_id}, {"email", principal_->email}}},
+      {"protocol", 1}}));
+  return out;
+}
+
+WsOutput WsConnection::on_auth_timeout() {
+  WsOutput out;
+  if (principal_) return out;
+  // Only the close: a client that sent nothing is not reading error messages; the close
+  // reason says why.
+  metrics_.record_error("invalid_token");
+  out.close_code = kCloseUnauthorized;
+  out.close_reason = "authentication timeout";
+  return out;
+}
+
+WsOutput WsConnection::authenticate(std::string_view frame) {
+  WsOutput out;
+  auto refuse = [&](std::string_view detail) {
+    error(out, "invalid_token", detail, std::nullopt, nullptr);
+    out.close_code = kCloseUnauthorized;
+    out.close_reason = "unauthorized";
+    return out;
+  };
+  auto msg = parse_object(frame);
+  if (!msg) return refuse("The first message must be {\"type\": \"auth\", \"token\": ...}.");
+  const auto* type = msg->if_contains("type");
+  auto token = string_field(*msg, "token", true);
+  if (!type || !type->is_string() || type->get_string() != "auth" || !token)
+    return refuse("The first message must be {\"type\": \"auth\", \"token\": ...}.");
+  auto who = deps_.auth.verify(**token);
+  if (!who) return refuse("The access token is not valid.");
+  principal_ = *who;
+  conversation_ = std::make_unique<dialog::Conversation>(deps_.engine, principal_->user_id);
+  return start();
+}
+
+// Logout and account deletion end the login session; a connection opened with it
+// must not outlive it. Checked before each utterance (not each ping), so the cost is one
+// store read per utterance. Token expiry alone does not end an open connection.
+bool WsConnection::login_still_valid() {
+  auto session = deps_.store.find_session(principal_->session_id);
+  return session && !session->revoked && session->user_id == principal_->user_id;
+}
+
+WsOutput WsConnection::on_text(std::string_view frame) {
+  if (!principal_) return authenticate(frame);
+  WsOutput out;
+  boost::system::error_code ec;
+  json::value parsed = json::parse(frame, ec);
+  if (ec) {
+    error(out, "bad_request", "The message is not valid JSON.", std::nullopt, nullptr);
+    return out;
+  }
+  if (!parsed.is_object()) {
+    error(out, "bad_request", "A message must be a JSON object.", std::nullopt, nullptr);
+    return out;
+  }
+  const json::object& msg = parsed.get_object();
+  auto reply_to = client_id(msg);
+
+  std::string type;
+  if (const auto* t = msg.if_contains("type"); t && !t->is_null()) {
+    if (!t->is_string()) {
+      error(out, "invalid_field", "\"type\" must be a string.", std::nullopt, reply_to);
+      return out;
+    }
+    type = std::string(t->get_string());
+  } else if (msg.contains("content")) {
+    type = "text";  // PROTOCOL.md: a message with content but no type is text
+  } else {
+    error(out, "bad_request", "A message needs a \"type\".", std::nullopt, reply_to);
+    return out;
+  }
+
+  if (type == "ping") {
+    out.messages.push_back(to_text(json::object{{"type", "pong"}}));
+    return out;
+  }
+  if (type == "auth") {
+    // Re-authentication with a fresh token for the same user is accepted silently, so a
+    // long-lived connection can follow token refreshes.
+    auto token = string_field(msg, "token", true);
+    if (!token) {
+      error(out, token.error(), std::nullopt, reply_to);
+      return out;
+    }
+    auto who = deps_.auth.verify(**token);
+    if (!who || who->user_id != principal_->user_id) {
+      error(out, "invalid_token", "The access token is not valid.", std::nullopt, reply_to);
+      return out;
+    }
+    principal_ = *who;
+    return out;
+  }
+  bool known = type == "text" || type == "audio" || type == "audio_end" || type == "config" ||
+               type == "confirm" || type == "action_result" || type == "cancel";
+  if (!known) {
+    error(out, "unknown_type", "Unknown message type \"" + type.substr(0, 64) + "\".",
+          std::nullopt, reply_to);
+    return out;
+  }
+  if (type == "text" || type == "confirm" || type == "action_result" || type == "audio" ||
+      type == "audio_end") {
+    if (!login_still_valid()) {
+      error(out, "invalid_token", "This login has ended; sign in again.", std::nullopt, reply_to);
+      out.close_code = kCloseUnauthorized;
+      out.close_reason = "login ended";
+      return out;
+    }
+  }
+
+  if (type == "text") {
+    auto content = string_field(msg, "content", true);
+    if (!content) {
+      error(out, content.error(), std::nullopt, reply_to);
+      return out;
+    }
+    audio_turn_.reset();  // typed text replaces a spoken utterance in progress
+    std::string turn_id = new_id("turn_");
+    metrics_.add_utterance();
+    auto response = conversation_->on_utterance(**content, turn_id);
+    if (!response) {
+      error(out, response.error(), turn_id, reply_to);
+      return out;
+    }
+    out.messages.push_back(to_text(*response));
+    return out;
+  }
+  if (type == "confirm") {
+    auto action_id = string_field(msg, "action_id", true);
+    auto confirmed = bool_field(msg, "confirmed", true);
+    if (!action_id) {
+      error(out, action_id.error(), std::nullopt, reply_to);
+      return out;
+    }
+    if (!confirmed) {
+      error(out, confirmed.error(), std::nullopt, reply_to);
+      return out;
+    }
+    std::string turn_id = new_id("turn_");
+    auto response = conversation_->on_confirm(**action_id, **confirmed, turn_id);
+    if (!response) {
+      error(out, response.error(), turn_id, reply_to);
+      return out;
+    }
+    out.messages.push_back(to_text(*response));
+    return out;
+  }
+  if (type == "action_result") {
+    auto action_id = string_field(msg, "action_id", true);
+    auto status = string_field(msg, "status", true);
+    auto detail = string_field(msg, "detail", false);
+    for (auto* f : {&action_id, &status, &detail}) {
+      if (!*f) {
+        error(out, f->error(), std::nullopt, reply_to);
+        return out;
+      }
+    }
+    if (**status != "done" && **status != "failed" && **status != "cancelled") {
+      error(out, "invalid_field", "\"status\" must be done, failed or cancelled.", std::nullopt,
+            reply_to);
+      return out;
+    }
+    if (auto r = conversation_->on_action_result(**action_id, **status, detail->value_or(""));
+        !r)
+      error(out, r.error(), std::nullopt, reply_to);
+    return out;
+  }
+  if (type == "config") {
+    on_config(msg, reply_to, out);
+    return out;
+  }
+  if (type == "cancel") {
+    audio_turn_.reset();
+    audio_bytes_ = 0;
+    return out;
+  }
+  if (type == "audio") {
+    auto content = string_field(msg, "content", true);
+    if (!content) {
+      error(out, content.error(), std::nullopt, reply_to);
+      return out;
+    }
+    auto bytes = decode_base64(**content);
+    if (!bytes) {
+      error(out, "invalid_field", "\"content\" must be base64-encoded audio.", audio_turn_,
+            reply_to);
+      return out;
+    }
+    on_audio_chunk(*bytes, reply_to, out);
+    return out;
+  }
+  // audio_end
+  on_audio_end(reply_to, out);
+  return out;
+}
+
+WsOutput WsConnection::on_binary(std::string_view bytes) {
+  WsOutput out;
+  if (!principal_) {
+    error(out, "invalid_token", "Authenticate before sending audio.", std::nullopt, nullptr);
+    out.close_code = kCloseUnauthorized;
+    out.close_reason = "unauthorized";
+    return out;
+  }
+  if (!login_still_valid()) {
+    error(out, "invalid_token", "This login has ended; sign in again.", std::nullopt, nullptr);
+    out.close_code = kCloseUnauthorized;
+    out.close_reason = "login ended";
+    return out;
+  }
+  on_audio_chunk(bytes, nullptr, out);
+  return out;
+}
+
+void WsConnection::on_config(const json::object& msg, ReplyTo reply_to, WsOutput& out) {
+  // Validate everything first so a bad config changes nothing.
+  std::optional<std::string> encoding;
+  std::optional<int> rate;
+  if (const auto* audio = msg.if_contains("audio"); audio && !audio->is_null()) {
+    const auto* a = audio->if_object();
+    if (!a) {
+      error(out, "invalid_field", "\"audio\" must be an object.", std::nullopt, reply_to);
+      return;
+    }
+    auto enc = string_field(*a, "encoding", false);
+    if (!enc || (*enc && **enc != "pcm16" && **enc != "wav")) {
+      error(out, "invalid_field", "\"audio.encoding\" must be \"pcm16\" or \"wav\".", std::nullopt,
+            reply_to);
+      return;
+    }
+    encoding = *enc;
+    if (const auto* sr = a->if_contains("sample_rate"); sr && !sr->is_null()) {
+      std::int64_t v = sr->is_int64() ? sr->get_int64() : 0;
+      if (v < 8000 || v > 48000) {
+        error(out, "invalid_field", "\"audio.sample_rate\" must be an integer from 8000 to 48000.",
+              std::nullopt, reply_to);
+        return;
+      }
+      rate = static_cast<int>(v);
+    }
+  }
+  auto tz = string_field(msg, "timezone", false);
+  auto language = string_field(msg, "language", false);
+  auto tts = bool_field(msg, "tts", false);
+  if (!tz) return error(out, tz.error(), std::nullopt, reply_to);
+  if (!language) return error(out, language.error(), std::nullopt, reply_to);
+  if (!tts) return error(out, tts.error(), std::nullopt, reply_to);
+  if (*tz) {
+    if (auto r = conversation_->set_timezone(**tz); !r)
+      return error(out, r.error(), std::nullopt, reply_to);
+  }
+  if (encoding) audio_encoding_ = *encoding;
+  if (rate) sample_rate_ = *rate;
+  if (*language) language_ = **language;
+  if (*tts) tts_ = **tts;
+}
+
+void WsConnection::on_audio_chunk(std::string_view bytes, ReplyTo reply_to, WsOutput& out) {
+  if (audio_turn_) {
+    audio_bytes_ += bytes.size();
+    return;  // this utterance already had its answer
+  }
+  audio_turn_ = new_id("turn_");
+  audio_bytes_ = bytes.size();
+  error(out, "speech_unavailable", "Speech recognition is not available yet; send text.",
+        audio_turn_, reply_to);
+}
+
+void WsConnection::on_audio_end(ReplyTo reply_to, WsOutput& out) {
+  if (!audio_turn_) {
+    error(out, "speech_unavailable", "Speech recognition is not available yet; send text.",
+          new_id("turn_"), reply_to);
+  }
+  audio_turn_.reset();
+  audio_bytes_ = 0;
+}
+
+}  // namespace hark::server

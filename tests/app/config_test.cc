@@ -1,0 +1,160 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+
+namespace hark::app {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+class ConfigFile {
+ public:
+  explicit ConfigFile(const std::string& text) {
+    path_ = std::filesystem::temp_directory_path() /
+            ("hark_config_test_" + std::to_string(std::random_device{}()) + ".yaml");
+    std::ofstream(path_) << text;
+  }
+  ~ConfigFile() { std::filesystem::remove(path_); }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(Config, DefaultsWithNothingSet) {
+  auto c = load_config({}, env_of({}));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->host, "0.0.0.0");
+  EXPECT_EQ(c->port, 8000);
+  EXPECT_EQ(c->data_dir, std::filesystem::path("./data"));
+  EXPECT_TRUE(c->skills_dirs.empty());
+  EXPECT_TRUE(c->allow_register);
+  EXPECT_EQ(c->access_ttl.count(), 3600);
+}
+
+TEST(Config, FlagsInBothSpellings) {
+  auto c = load_config({"--host", "127.0.0.1", "--port=0", "--data-dir", "d1", "--skills-dir",
+                        "a", "--skills-dir=b", "--no-register", "--access-ttl", "60",
+                        "--threads", "3", "--workers", "4", "--log-level", "debug"},
+                       env_of({}));
+  ASSERT_TRUE(c.has_value()) << c.error().detail;
+  EXPECT_EQ(c->host, "127.0.0.1");
+  EXPECT_EQ(c->port, 0);
+  EXPECT_EQ(c->data_dir, std::filesystem::path("d1"));
+  ASSERT_EQ(c->skills_dirs.size(), 2u);
+  EXPECT_EQ(c->skills_dirs[1], std::filesystem::path("b"));
+  EXPECT_FALSE(c->allow_register);
+  EXPECT_EQ(c->access_ttl.count(), 60);
+  EXPECT_EQ(c->io_threads, 3);
+  EXPECT_EQ(c->worker_threads, 4);
+  EXPECT_EQ(c->log_level, "debug");
+}
+
+TEST(Config, FlagsBeatEnvironmentWhichBeatsFile) {
+  ConfigFile file("host: 10.0.0.1\nport: 7000\ndata_dir: from_file\nworkers: 5\n");
+  auto c = load_config({"--port", "9000"},
+                       env_of({{"HARK_CONFIG", file.path()}, {"HARK_PORT", "8500"},
+                               {"HARK_DATA_DIR", "from_env"}}));
+  ASSERT_TRUE(c.has_value()) << c.error().detail;
+  EXPECT_EQ(c->port, 9000);                                  // flag
+  EXPECT_EQ(c->data_dir, std::filesystem::path("from_env"));  // environment
+  EXPECT_EQ(c->host, "10.0.0.1");                            // file
+  EXPECT_EQ(c->worker_threads, 5);                           // file
+}
+
+TEST(Config, SkillsDirFromEnvironmentIsColonSeparated) {
+  auto c = load_config({}, env_of({{"HARK_SKILLS_DIR", "one:two::three"}}));
+  ASSERT_TRUE(c.has_value());
+  ASSERT_EQ(c->skills_dirs.size(), 3u);
+  EXPECT_EQ(c->skills_dirs[2], std::filesystem::path("three"));
+  // A flag list replaces the environment's list rather than adding to it.
+  auto d = load_config({"--skills-dir", "x"}, env_of({{"HARK_SKILLS_DIR", "one:two"}}));
+  ASSERT_TRUE(d.has_value());
+  ASSERT_EQ(d->skills_dirs.size(), 1u);
+  EXPECT_EQ(d->skills_dirs[0], std::filesystem::path("x"));
+}
+
+TEST(Config, AllowRegisterFromEnvironment) {
+  for (std::string off : {"0", "false", "No", "off"}) {
+    auto c = load_config({}, env_of({{"HARK_ALLOW_REGISTER", off}}));
+    ASSERT_TRUE(c.has_value()) << off;
+    EXPECT_FALSE(c->allow_register) << off;
+  }
+  auto bad = load_config({}, env_of({{"HARK_ALLOW_REGISTER", "maybe"}}));
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().detail.find("HARK_ALLOW_REGISTER"), std::string::npos);
+}
+
+TEST(Config, BadValuesNameTheirSource) {
+  struct Case {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    std::string names;
+  };
+  std::vector<Case> cases = {
+      {{"--port", "70000"}, {}, "--port"},
+      {{"--port", "eighty"}, {}, "--port"},
+      {{"--port"}, {}, "--port"},
+      {{"--threads", "0"}, {}, "--threads"},
+      {{"--log-level", "loud"}, {}, "--log-level"},
+      {{"--frobnicate"}, {}, "--frobnicate"},
+      {{"stray"}, {}, "stray"},
+      {{}, {{"HARK_PORT", "-1"}}, "HARK_PORT"},
+      {{}, {{"HARK_ACCESS_TTL", "soon"}}, "HARK_ACCESS_TTL"},
+      {{}, {{"HARK_JWT_SECRET", "short"}}, "HARK_JWT_SECRET"},
+  };
+  for (const auto& c : cases) {
+    auto r = load_config(c.args, env_of(c.env));
+    ASSERT_FALSE(r.has_value()) << c.names;
+    EXPECT_EQ(r.error().code, Errc::invalid_field);
+    EXPECT_NE(r.error().detail.find(c.names), std::string::npos) << r.error().detail;
+  }
+}
+
+TEST(Config, PositionalArgumentsCollectedWhenAsked) {
+  std::vector<std::string> positional;
+  auto c = load_config({"me@example.org", "--data-dir", "d"}, env_of({}), &positional);
+  ASSERT_TRUE(c.has_value());
+  ASSERT_EQ(positional.size(), 1u);
+  EXPECT_EQ(positional[0], "me@example.org");
+}
+
+TEST(Config, FileErrorsNameFileAndLine) {
+  ConfigFile unknown("host: 127.0.0.1\nprot: 80\n");
+  auto r = load_config({"--config", unknown.path()}, env_of({}));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().detail.find(unknown.path() + ":2"), std::string::npos) << r.error().detail;
+  EXPECT_NE(r.error().detail.find("prot"), std::string::npos);
+
+  ConfigFile broken("host: [unclosed\n");
+  auto b = load_config({"--config", broken.path()}, env_of({}));
+  ASSERT_FALSE(b.has_value());
+  EXPECT_NE(b.error().detail.find(broken.path()), std::string::npos);
+
+  auto missing = load_config({"--config", "no/such/file.yaml"}, env_of({}));
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().detail.find("no/such/file.yaml"), std::string::npos);
+}
+
+TEST(Config, FileSkillsDirsAsList) {
+  ConfigFile file("skills_dirs:\n  - first\n  - second\nallow_register: false\n");
+  auto c = load_config({"--config", file.path()}, env_of({}));
+  ASSERT_TRUE(c.has_value()) << c.error().detail;
+  ASSERT_EQ(c->skills_dirs.size(), 2u);
+  EXPECT_EQ(c->skills_dirs[0], std::filesystem::path("first"));
+  EXPECT_FALSE(c->allow_register);
+}
+
+}  // namespace
+}  // namespace hark::app
