@@ -1,0 +1,270 @@
+// Sentence templates -> word sequences, for the language model. The syntax is the one of
+// SKILLS.md: (a | b), [a | b], {slot}, <rule>, plain words.
+#include "asr/language_model.h"
+
+#include <cctype>
+#include <random>
+#include <stdexcept>
+
+namespace hark::asr {
+namespace {
+
+// Stand-ins for the values of typed slots: enough variety for the n-gram to learn the words
+// around a slot and the usual shapes of its values.
+const std::map<std::string, std::vector<std::string>>& typed_fillers() {
+  static const std::map<std::string, std::vector<std::string>> fillers = {
+      {"number", {"one", "two", "three", "five", "six", "ten", "twelve", "twenty", "twenty five",
+                  "fifty", "a hundred", "seventy", "four"}},
+      {"time", {"seven", "seven thirty", "eight a m", "six p m", "noon", "midnight", "nine fifteen",
+                "ten o'clock", "half past six", "six forty five", "quarter to eight"}},
+      {"date", {"today", "tomorrow", "monday", "friday", "next tuesday", "saturday",
+                "march twelfth", "the first of june", "sunday", "this weekend"}},
+      {"datetime", {"tomorrow at nine", "in two hours", "at five p m", "tonight at eight",
+                    "monday morning", "in ten minutes", "friday at noon", "tomorrow morning"}},
+      {"duration", {"ten minutes", "five minutes", "an hour", "thirty seconds", "two hours",
+                    "an hour and a half", "twenty minutes", "one minute", "fifteen minutes",
+                    "ninety seconds", "three minutes"}},
+      {"contact", {"mom", "dad", "john", "sarah", "alex", "david", "emma", "michael", "anna",
+                   "my wife", "grandma"}},
+      {"text", {"the meeting", "milk", "pick up the kids", "hello", "dinner", "the dentist",
+                "i'm running late", "bread and eggs", "the news", "see you soon", "the game",
+                "pizza", "call the bank"}},
+  };
+  return fillers;
+}
+
+struct Node {
+  enum Kind { word, slot, seq, alt } kind = seq;
+  bool optional = false;
+  std::string text;
+  std::vector<Node> kids;
+};
+
+class TemplateParser {
+ public:
+  TemplateParser(const skills::Skill& skill, const std::map<std::string, std::string>& shared)
+      : skill_(skill), shared_(shared) {}
+
+  Node parse(std::string_view text, int depth = 0) {
+    if (depth > 8) throw std::runtime_error("rules nest too deeply");
+    std::size_t pos = 0;
+    Node n = alternatives(text, pos, '\0', depth);
+    return n;
+  }
+
+ private:
+  Node alternatives(std::string_view t, std::size_t& pos, char close, int depth) {
+    Node alt;
+    alt.kind = Node::alt;
+    alt.kids.push_back(sequence(t, pos, close, depth));
+    while (pos < t.size() && t[pos] == '|') {
+      ++pos;
+      alt.kids.push_back(sequence(t, pos, close, depth));
+    }
+    if (close != '\0') {
+      if (pos >= t.size() || t[pos] != close) throw std::runtime_error("unbalanced template");
+      ++pos;
+    }
+    return alt;
+  }
+
+  Node sequence(std::string_view t, std::size_t& pos, char close, int depth) {
+    Node seq;
+    seq.kind = Node::seq;
+    std::string word;
+    auto flush = [&] {
+      for (auto& w : words_of(word)) seq.kids.push_back(Node{Node::word, false, w, {}});
+      word.clear();
+    };
+    while (pos < t.size()) {
+      const char c = t[pos];
+      if (c == '|' || c == ')' || c == ']') break;
+      if (c == '(' || c == '[') {
+        flush();
+        ++pos;
+        Node a = alternatives(t, pos, c == '(' ? ')' : ']', depth);
+        a.optional = c == '[';
+        seq.kids.push_back(std::move(a));
+      } else if (c == '{' || c == '<') {
+        flush();
+        const char end = c == '{' ? '}' : '>';
+        const std::size_t stop = t.find(end, pos);
+        if (stop == std::string_view::npos) throw std::runtime_error("unbalanced template");
+        std::string name(t.substr(pos + 1, stop - pos - 1));
+        pos = stop + 1;
+        if (c == '{') {
+          seq.kids.push_back(Node{Node::slot, false, name, {}});
+        } else {
+          seq.kids.push_back(parse(rule(name), depth + 1));
+        }
+      } else {
+        word.push_back(c);
+        ++pos;
+      }
+    }
+    flush();
+    return seq;
+  }
+
+  std::string rule(const std::string& name) const {
+    if (auto it = skill_.rules.find(name); it != skill_.rules.end()) return it->second;
+    if (auto it = shared_.find(name); it != shared_.end()) return it->second;
+    throw std::runtime_error("unknown rule <" + name + ">");
+  }
+
+  const skills::Skill& skill_;
+  const std::map<std::string, std::string>& shared_;
+};
+
+using Phrases = std::vector<std::vector<std::string>>;
+
+class Expander {
+ public:
+  explicit Expander(const skills::Skill& skill) : skill_(skill) {}
+
+  double count(const Node& n) {
+    switch (n.kind) {
+      case Node::word: return 1;
+      case Node::slot: return static_cast<double>(fillers(n.text).size());
+      case Node::seq: {
+        double c = 1;
+        for (auto& k : n.kids) c *= count(k);
+        return c;
+      }
+      case Node::alt: {
+        double c = n.optional ? 1 : 0;
+        for (auto& k : n.kids) c += count(k);
+        return c;
+      }
+    }
+    return 1;
+  }
+
+  Phrases all(const Node& n) {
+    switch (n.kind) {
+      case Node::word: return {{n.text}};
+      case Node::slot: return fillers(n.text);
+      case Node::seq: {
+        Phrases out = {{}};
+        for (auto& k : n.kids) {
+          Phrases next;
+          for (auto& tail : all(k))
+            for (auto& head : out) {
+              auto p = head;
+              p.insert(p.end(), tail.begin(), tail.end());
+              next.push_back(std::move(p));
+            }
+          out = std::move(next);
+        }
+        return out;
+      }
+      case Node::alt: {
+        Phrases out;
+        if (n.optional) out.push_back({});
+        for (auto& k : n.kids)
+          for (auto& p : all(k)) out.push_back(std::move(p));
+        return out;
+      }
+    }
+    return {};
+  }
+
+  // Each alternative (and "nothing" for an optional group) equally likely.
+  void sample(const Node& n, std::mt19937& rng, std::vector<std::string>& out) {
+    switch (n.kind) {
+      case Node::word: out.push_back(n.text); return;
+      case Node::slot: {
+        const Phrases& f = fillers(n.text);
+        if (f.empty()) return;
+        const auto& p = f[rng() % f.size()];
+        out.insert(out.end(), p.begin(), p.end());
+        return;
+      }
+      case Node::seq:
+        for (auto& k : n.kids) sample(k, rng, out);
+        return;
+      case Node::alt: {
+        const std::size_t choices = n.kids.size() + (n.optional ? 1 : 0);
+        const std::size_t pick = rng() % choices;
+        if (pick < n.kids.size()) sample(n.kids[pick], rng, out);
+        return;
+      }
+    }
+  }
+
+ private:
+  const Phrases& fillers(const std::string& slot) {
+    auto it = cache_.find(slot);
+    if (it != cache_.end()) return it->second;
+    Phrases p;
+    if (const skills::SlotDef* def = skill_.find_slot(slot)) {
+      if (def->values.empty()) {
+        auto f = typed_fillers().find(def->type.empty() ? "text" : def->type);
+        if (f != typed_fillers().end())
+          for (auto& s : f->second) p.push_back(words_of(s));
+      } else {
+        for (auto& v : def->values) {
+          for (auto& s : v.in) p.push_back(words_of(s));
+          if (v.in.empty()) p.push_back(words_of(v.out));
+        }
+      }
+    }
+    return cache_[slot] = std::move(p);
+  }
+
+  const skills::Skill& skill_;
+  std::map<std::string, Phrases> cache_;
+};
+
+}  // namespace
+
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '\'' || u >= 0x80) {
+      w.push_back(static_cast<char>(std::tolower(u)));
+    } else if (!w.empty()) {
+      out.push_back(std::move(w));
+      w.clear();
+    }
+  }
+  if (!w.empty()) out.push_back(std::move(w));
+  return out;
+}
+
+std::vector<std::vector<std::string>> expand_skill(const skills::Skill& skill,
+                                                   const std::map<std::string, std::string>& shared_rules,
+                                                   int samples_per_sentence) {
+  std::vector<std::vector<std::string>> out;
+  TemplateParser parser(skill, shared_rules);
+  Expander expander(skill);
+  const auto budget = static_cast<std::size_t>(std::max(1, samples_per_sentence));
+  for (std::size_t i = 0; i < skill.sentences.size(); ++i) {
+    Node root;
+    try {
+      root = parser.parse(skill.sentences[i]);
+    } catch (const std::exception&) {
+      continue;  // the skill loader reports template errors; the model just skips them
+    }
+    const double n = expander.count(root);
+    if (n <= static_cast<double>(budget)) {
+      auto phrases = expander.all(root);
+      const std::size_t repeat = (budget + phrases.size() - 1) / std::max<std::size_t>(1, phrases.size());
+      for (auto& p : phrases)
+        if (!p.empty())
+          for (std::size_t r = 0; r < repeat; ++r) out.push_back(p);
+    } else {
+      std::mt19937 rng(static_cast<std::uint32_t>(content_hash(skill.name) + i));
+      for (std::size_t s = 0; s < budget; ++s) {
+        std::vector<std::string> p;
+        expander.sample(root, rng, p);
+        if (!p.empty()) out.push_back(std::move(p));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace hark::asr

@@ -1,0 +1,60 @@
+// The recognizer's language model, compiled from the loaded skills (the way Rhasspy does it):
+// every sentence template is expanded into word sequences (slot values for closed lists,
+// sample fillers for typed slots), a Witten-Bell backoff trigram is estimated from them and
+// written as ARPA; at decode time it is interpolated with the general English model so that
+// free text (message bodies, search queries) still comes through.
+#pragma once
+
+#include "asr/recognizer.h"
+#include "skills/registry.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hark::asr {
+
+struct ModelOptions {
+  // The pocketsphinx en-us model of Debian's pocketsphinx-en-us package.
+  std::filesystem::path model_dir = "/usr/share/pocketsphinx/model/en-us";
+  // Built models go to cache_dir/<content hash>/; a model whose inputs did not change is
+  // reused as is, so start-up stays fast.
+  std::filesystem::path cache_dir = "data/asr";
+  double domain_weight = 0.8;  // share of the skills' model in the interpolation
+  bool use_general_lm = true;  // false: the skills' model alone (closed vocabulary)
+  int samples_per_sentence = 300;  // word sequences drawn from each sentence template
+  std::vector<std::string> extra_words;  // e.g. contact names known at start-up
+};
+
+// Builds (or finds in the cache) the model of `registry`'s skills. Errors: unavailable when
+// the pocketsphinx model files are missing, internal when the cache cannot be written.
+Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOptions& options);
+
+// --- the pieces, exposed for tests and tools ---
+
+// Word sequences of a skill's sentences, each template drawn samples_per_sentence times
+// (all of them, repeated evenly, when it has fewer expansions), deterministic.
+std::vector<std::vector<std::string>> expand_skill(const skills::Skill& skill,
+                                                   const std::map<std::string, std::string>& shared_rules,
+                                                   int samples_per_sentence);
+
+// Lower-case words of a phrase, punctuation removed (apostrophes kept).
+std::vector<std::string> words_of(std::string_view text);
+
+// A Witten-Bell backoff trigram of `sentences`, as ARPA text.
+std::string estimate_arpa(const std::vector<std::vector<std::string>>& sentences);
+
+// A pronunciation in CMU phones ("K AE P UW CH IY N OW") guessed with espeak-ng; empty when
+// espeak-ng is missing or gives nothing usable.
+std::string guess_pronunciation(const std::string& word);
+
+// Maps espeak-ng IPA output to CMU phones (exposed for tests).
+std::string ipa_to_cmu(std::string_view ipa);
+
+// 64-bit FNV-1a, the cache key of a model's inputs (not for security).
+std::uint64_t content_hash(std::string_view data, std::uint64_t seed = 0xcbf29ce484222325ULL);
+
+}  // namespace hark::asr

@@ -1,0 +1,76 @@
+// One connection's spoken utterances: bytes in, partial and final transcripts out.
+// Decodes and resamples the audio, end-points it, and lends a decoder from the pool only
+// while speech is going on (silence and noise never hold a decoder).
+#pragma once
+
+#include "asr/recognizer.h"
+#include "audio/audio.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hark::asr {
+
+struct StreamOptions {
+  audio::Format format;                  // the session's `config.audio`
+  audio::EndpointerOptions endpointing;  // trailing silence (700 ms), 30 s cap...
+  // A partial transcript is computed after this much new speech audio (at least twice a
+  // second of speech with the default).
+  int partial_interval_ms = 400;
+  // Audio kept from before the detected start of speech, so that no word onset is lost.
+  int pre_roll_ms = 400;
+  std::size_t max_chunk_bytes = 1 << 20;
+};
+
+struct StreamUpdate {
+  std::optional<std::string> partial;  // a new partial transcript (only when it changed)
+  bool ended = false;        // the utterance is over: end-pointer, 30 s cap, or end()
+  bool heard_speech = false;  // with ended: false means silence or noise only (no utterance)
+  std::string final_text;     // with ended and heard_speech: the final transcript (may be empty)
+};
+
+// Not thread-safe: call from one worker at a time (the connection's strand on the CPU pool).
+// Every call may block on decoding; push() may wait up to PoolOptions::max_wait for a decoder.
+class SpeechStream {
+ public:
+  SpeechStream(RecognizerPool& pool, StreamOptions options = {});
+  ~SpeechStream();
+
+  // The next chunk of the current utterance (a new one starts with the first chunk after an
+  // end). Errors: bad_request (undecodable audio), too_large (chunk), busy (no decoder free:
+  // the utterance is dropped). After an error the stream stays usable.
+  Result<StreamUpdate> push(std::span<const std::uint8_t> chunk);
+  // audio_end: finishes the utterance now. ended is false when no audio came since the last
+  // utterance ended (e.g. the end-pointer already closed it).
+  Result<StreamUpdate> end();
+  // cancel: drops the utterance in progress.
+  void cancel();
+
+  // Session settings, applied from the next utterance on (drops the current one).
+  void set_options(const StreamOptions& options);
+  const StreamOptions& options() const { return options_; }
+  // Words (e.g. the user's contact names) to make sure the decoder knows.
+  void set_user_words(std::vector<std::string> words) { user_words_ = std::move(words); }
+
+  bool in_utterance() const { return has_audio_; }
+
+ private:
+  void reset();
+  Result<void> feed(std::span<const std::int16_t> samples);
+  Result<std::string> finish_recognizer();
+
+  RecognizerPool& pool_;
+  StreamOptions options_;
+  audio::StreamDecoder decoder_;
+  audio::Endpointer endpointer_;
+  audio::UtteranceBuffer buffer_;  // the utterance's samples (30 s cap)
+  std::vector<std::int16_t> samples_;
+  RecognizerPool::Lease lease_;
+  std::vector<std::string> user_words_;
+  bool has_audio_ = false;
+  std::size_t since_partial_ = 0;
+  std::string last_partial_;
+};
+
+}  // namespace hark::asr

@@ -1,0 +1,212 @@
+#include "asr/language_model.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace hark::asr {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string join(const std::vector<std::string>& w) {
+  std::string s;
+  for (auto& x : w) s += (s.empty() ? "" : " ") + x;
+  return s;
+}
+
+skills::Skill paint_skill() {
+  skills::Skill s;
+  s.name = "paint";
+  skills::SlotDef color;
+  color.name = "color";
+  color.values = {{{"red", "crimson"}, "red"}, {{"blue"}, "blue"}};
+  s.slots.push_back(color);
+  s.rules["please"] = "[please | kindly]";
+  s.sentences = {"<please> paint it {color}"};
+  return s;
+}
+
+TEST(WordsOf, LowersAndDropsPunctuation) {
+  EXPECT_EQ(words_of("Call Mom, please!"), (std::vector<std::string>{"call", "mom", "please"}));
+  EXPECT_EQ(words_of("  ten o'clock "), (std::vector<std::string>{"ten", "o'clock"}));
+  EXPECT_TRUE(words_of(" ,.! ").empty());
+}
+
+TEST(ExpandSkill, SmallTemplatesAreEnumeratedEvenly) {
+  auto seqs = expand_skill(paint_skill(), {}, 60);
+  std::map<std::string, int> counts;
+  for (auto& s : seqs) counts[join(s)]++;
+  // 3 choices of please ("", please, kindly) x 3 phrases of color.
+  ASSERT_EQ(counts.size(), 9u);
+  EXPECT_EQ(counts.count("paint it crimson"), 1u);
+  EXPECT_EQ(counts.count("kindly paint it blue"), 1u);
+  for (auto& [s, c] : counts) EXPECT_EQ(c, 7) << s;  // ceil(60 / 9)
+}
+
+TEST(ExpandSkill, LargeTemplatesAreSampledToTheBudget) {
+  skills::Skill s;
+  s.name = "big";
+  s.sentences = {"(a | b | c | d) (e | f | g | h) (i | j | k | l) (m | n | o | p)"};  // 256
+  auto seqs = expand_skill(s, {}, 50);
+  EXPECT_EQ(seqs.size(), 50u);
+  for (auto& q : seqs) EXPECT_EQ(q.size(), 4u);
+  // Deterministic.
+  EXPECT_EQ(seqs, expand_skill(s, {}, 50));
+}
+
+TEST(ExpandSkill, SharedRulesAndTypedSlots) {
+  skills::Skill s;
+  s.name = "timer";
+  skills::SlotDef d;
+  d.name = "duration";
+  d.type = "duration";
+  s.slots.push_back(d);
+  s.sentences = {"<go> a timer for {duration}"};
+  auto seqs = expand_skill(s, {{"go", "(set | start)"}}, 100);
+  std::set<std::string> all;
+  for (auto& q : seqs) all.insert(join(q));
+  EXPECT_TRUE(all.count("set a timer for ten minutes"));
+  EXPECT_TRUE(all.count("start a timer for an hour"));
+  for (auto& q : all) EXPECT_TRUE(q.rfind("set a timer for ", 0) == 0 || q.rfind("start a timer for ", 0) == 0) << q;
+}
+
+// Reads ARPA text into log10 probabilities and backoff weights.
+struct Arpa {
+  std::map<std::string, double> p, bow;
+  std::map<int, std::size_t> declared, found;
+};
+
+Arpa read_arpa(const std::string& text) {
+  Arpa a;
+  std::istringstream in(text);
+  int order = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("ngram ", 0) == 0) {
+      a.declared[line[6] - '0'] = std::stoul(line.substr(8));
+    } else if (line.size() > 3 && line[0] == '\\' && line[2] == '-') {
+      order = line[1] - '0';
+    } else if (order > 0 && !line.empty() && line[0] != '\\') {
+      std::istringstream f(line);
+      double p;
+      f >> p;
+      std::vector<std::string> w(static_cast<std::size_t>(order));
+      for (auto& x : w) f >> x;
+      const std::string g = join(w);
+      a.p[g] = p;
+      double b;
+      if (f >> b) a.bow[g] = b;
+      a.found[order]++;
+    }
+  }
+  return a;
+}
+
+TEST(EstimateArpa, IsANormalizedBackoffModel) {
+  std::vector<std::vector<std::string>> data = {
+      {"call", "mom"}, {"call", "dad"}, {"call", "mom", "now"}, {"text", "mom"}, {"yes"}, {"call", "mom"}};
+  const Arpa a = read_arpa(estimate_arpa(data));
+  EXPECT_EQ(a.declared.at(1), a.found.at(1));
+  EXPECT_EQ(a.declared.at(2), a.found.at(2));
+  EXPECT_EQ(a.declared.at(3), a.found.at(3));
+
+  std::vector<std::string> vocab;
+  double unigram_sum = 0;
+  for (auto& [g, p] : a.p)
+    if (g.find(' ') == std::string::npos && g != "<s>") {
+      vocab.push_back(g);
+      unigram_sum += std::pow(10.0, p);
+    }
+  EXPECT_NEAR(unigram_sum, 1.0, 1e-4);
+
+  // For every one-word history: seen bigrams + backoff mass over unseen words = 1.
+  for (const std::string h : {"<s>", "call", "mom"}) {
+    double sum = 0;
+    for (auto& w : vocab) {
+      auto it = a.p.find(h + " " + w);
+      sum += it != a.p.end() ? std::pow(10.0, it->second)
+                             : std::pow(10.0, a.bow.at(h)) * std::pow(10.0, a.p.at(w));
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-4) << h;
+  }
+  // A seen continuation is more likely than an unseen one.
+  EXPECT_GT(a.p.at("call mom"), a.bow.at("call") + a.p.at("yes"));
+}
+
+TEST(Pronunciation, IpaMapsToCmuPhones) {
+  EXPECT_EQ(ipa_to_cmu("kˌæpuːtʃˈiːnoʊ"), "K AE P UW CH IY N OW");
+  EXPECT_EQ(ipa_to_cmu("hˈɑːɹk"), "HH AA R K");
+  EXPECT_EQ(ipa_to_cmu("ðə θˈɪŋ"), "DH AH TH IH NG");
+}
+
+TEST(Pronunciation, EspeakGuessesUnknownWords) {
+  const std::string p = guess_pronunciation("frappuccino");
+  EXPECT_EQ(p.rfind("F R AE P", 0), 0u) << p;
+}
+
+class BuildModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("hark_lm_test_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    options_.cache_dir = dir_;
+    options_.use_general_lm = false;
+    options_.samples_per_sentence = 20;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  ModelOptions options_;
+};
+
+TEST_F(BuildModelTest, BuildsOnceAndReusesTheCache) {
+  skills::Registry reg;
+  auto skill = paint_skill();
+  skill.sentences.push_back("order a frappuccino");
+  reg.add(skill);
+  auto first = build_model(reg, options_);
+  ASSERT_TRUE(first) << first.error().detail;
+  ASSERT_TRUE(fs::exists(first->domain_lm));
+  EXPECT_TRUE(first->general_lm.empty());
+  EXPECT_EQ(first->guessed_words, (std::vector<std::string>{"frappuccino"}));
+  std::ifstream dict(first->dictionary);
+  std::string text((std::istreambuf_iterator<char>(dict)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\nfrappuccino F R"), std::string::npos);
+  EXPECT_NE(text.find("\ncrimson "), std::string::npos);
+
+  const auto stamp = fs::last_write_time(first->domain_lm);
+  auto again = build_model(reg, options_);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->domain_lm, first->domain_lm);
+  EXPECT_EQ(fs::last_write_time(again->domain_lm), stamp);
+
+  skills::Registry other;
+  auto changed = paint_skill();
+  changed.sentences.push_back("paint the wall {color}");
+  other.add(changed);
+  auto third = build_model(other, options_);
+  ASSERT_TRUE(third);
+  EXPECT_NE(third->domain_lm, first->domain_lm);
+}
+
+TEST_F(BuildModelTest, MissingModelIsUnavailable) {
+  options_.model_dir = dir_ / "nowhere";
+  skills::Registry reg;
+  auto r = build_model(reg, options_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::unavailable);
+}
+
+TEST(ContentHash, DiffersOnContent) {
+  EXPECT_EQ(content_hash("abc"), content_hash("abc"));
+  EXPECT_NE(content_hash("abc"), content_hash("abd"));
+}
+
+}  // namespace
+}  // namespace hark::asr

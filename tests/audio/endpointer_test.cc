@@ -1,0 +1,158 @@
+#include "audio/audio.h"
+#include "test_signals.h"
+
+#include <gtest/gtest.h>
+
+namespace hark::audio {
+namespace {
+
+using namespace testing;
+
+struct Run {
+  bool started = false;
+  std::size_t start_at = 0;  // sample index of the call that raised the event
+  std::size_t end_at = 0;
+  Endpoint end = Endpoint::none;
+};
+
+// Feeds `s` in 100 ms chunks, as a client would stream it.
+Run feed(Endpointer& ep, const std::vector<std::int16_t>& s, std::size_t chunk = 1600) {
+  Run r;
+  for (std::size_t pos = 0; pos < s.size(); pos += chunk) {
+    const std::size_t n = std::min(chunk, s.size() - pos);
+    const Endpoint e = ep.push(std::span(s).subspan(pos, n));
+    if (e == Endpoint::speech_started || (ep.heard_speech() && !r.started)) {
+      r.started = true;
+      r.start_at = pos;
+    }
+    if (e == Endpoint::speech_ended || e == Endpoint::max_length) {
+      r.end = e;
+      r.end_at = pos + n;
+      break;
+    }
+  }
+  return r;
+}
+
+TEST(Endpointer, SilenceAloneIsNoSpeech) {
+  Endpointer ep;
+  auto s = silence(3.0);
+  auto r = feed(ep, s);
+  EXPECT_FALSE(r.started);
+  EXPECT_EQ(r.end, Endpoint::none);
+}
+
+TEST(Endpointer, WhiteNoiseAloneIsNoSpeech) {
+  for (double amplitude : {300.0, 3000.0}) {
+    Endpointer ep;
+    auto r = feed(ep, white_noise(3.0, amplitude));
+    EXPECT_FALSE(r.started) << amplitude;
+  }
+}
+
+TEST(Endpointer, ToneBurstStartsAndTrailingSilenceEnds) {
+  std::vector<std::int16_t> s = silence(0.5);
+  append(s, sine(220, 0.6));
+  append(s, silence(2.0));
+  Endpointer ep;
+  auto r = feed(ep, s);
+  ASSERT_TRUE(r.started);
+  EXPECT_GE(r.start_at, 8000u - 1600u);
+  EXPECT_LE(r.start_at, 8000u + 1600u);
+  ASSERT_EQ(r.end, Endpoint::speech_ended);
+  const std::size_t burst_end = static_cast<std::size_t>(1.1 * kTargetRate);
+  // Ends 700 ms after the burst, give or take a chunk.
+  EXPECT_GE(r.end_at, burst_end + 11200 - 1600);
+  EXPECT_LE(r.end_at, burst_end + 11200 + 1600);
+}
+
+TEST(Endpointer, TrailingSilenceIsConfigurable) {
+  std::vector<std::int16_t> s = silence(0.3);
+  append(s, sine(220, 0.5));
+  append(s, silence(2.0));
+  EndpointerOptions o;
+  o.trailing_silence_ms = 300;
+  Endpointer ep(o);
+  auto r = feed(ep, s);
+  ASSERT_EQ(r.end, Endpoint::speech_ended);
+  EXPECT_LE(r.end_at, static_cast<std::size_t>((0.8 + 0.3) * kTargetRate) + 1600);
+}
+
+TEST(Endpointer, ShortPausesDoNotEndTheUtterance) {
+  std::vector<std::int16_t> s = silence(0.3);
+  append(s, sine(220, 0.3));
+  append(s, silence(0.4));  // a pause between words
+  append(s, sine(300, 0.3));
+  append(s, silence(1.5));
+  Endpointer ep;
+  auto r = feed(ep, s);
+  ASSERT_EQ(r.end, Endpoint::speech_ended);
+  EXPECT_GE(r.end_at, static_cast<std::size_t>(1.3 * kTargetRate));
+}
+
+TEST(Endpointer, SpeechInSteadyNoiseIsFound) {
+  auto s = white_noise(4.0, 300.0);
+  auto tone = sine(200, 0.5, 6000.0);
+  for (std::size_t i = 0; i < tone.size(); ++i) s[16000 + i] = static_cast<std::int16_t>(s[16000 + i] + tone[i]);
+  Endpointer ep;
+  auto r = feed(ep, s);
+  ASSERT_TRUE(r.started);
+  EXPECT_EQ(r.end, Endpoint::speech_ended);
+  EXPECT_GE(r.start_at, 16000u - 1600u);
+}
+
+TEST(Endpointer, StopsAtMaxLength) {
+  EndpointerOptions o;
+  o.max_utterance_ms = 2000;
+  Endpointer ep(o);
+  auto s = sine(200, 3.0);
+  auto r = feed(ep, s);
+  EXPECT_EQ(r.end, Endpoint::max_length);
+  EXPECT_EQ(r.end_at, 32000u);
+}
+
+TEST(Endpointer, ResetStartsOver) {
+  Endpointer ep;
+  std::vector<std::int16_t> s = sine(220, 0.5);
+  append(s, silence(1.0));
+  EXPECT_EQ(feed(ep, s).end, Endpoint::speech_ended);
+  EXPECT_TRUE(ep.ended());
+  ep.reset();
+  EXPECT_FALSE(ep.heard_speech());
+  EXPECT_EQ(feed(ep, silence(1.0)).end, Endpoint::none);
+}
+
+TEST(Endpointer, OneWordCommandsAreHeard) {
+  for (const char* word : {"yes", "stop", "no"}) {
+    auto wav = espeak_wav(word);
+    ASSERT_FALSE(wav.empty());
+    auto speech = decode_all(wav);
+    ASSERT_TRUE(speech);
+    std::vector<std::int16_t> s = silence(0.3);
+    append(s, *speech);
+    append(s, silence(1.0));
+    Endpointer ep;
+    auto r = feed(ep, s, 320);  // 20 ms chunks
+    EXPECT_TRUE(r.started) << word;
+    EXPECT_EQ(r.end, Endpoint::speech_ended) << word;
+    // The detected start lies before the end of the word, so the word is in the utterance.
+    EXPECT_LE(ep.speech_start_sample(), 4800u + speech->size()) << word;
+  }
+}
+
+TEST(Endpointer, SentenceIsNotCutBetweenWords) {
+  auto wav = espeak_wav("set a timer for ten minutes, please");
+  ASSERT_FALSE(wav.empty());
+  auto speech = decode_all(wav);
+  ASSERT_TRUE(speech);
+  std::vector<std::int16_t> s = *speech;  // speech from the very first sample
+  append(s, silence(1.5));
+  Endpointer ep;
+  auto r = feed(ep, s, 480);
+  ASSERT_EQ(r.end, Endpoint::speech_ended);
+  EXPECT_GE(r.end_at, speech->size());
+  EXPECT_EQ(ep.speech_start_sample(), 0u);
+}
+
+}  // namespace
+}  // namespace hark::audio
