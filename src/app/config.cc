@@ -20,7 +20,7 @@ struct Layer {
   std::optional<std::filesystem::path> config_file;
   std::optional<int> io_threads, worker_threads, max_messages_per_second;
   std::optional<bool> allow_register;
-  std::optional<std::chrono::seconds> access_ttl, drain_timeout;
+  std::optional<std::chrono::seconds> access_ttl, drain_timeout, ws_auth_timeout;
   std::optional<std::string> log_level, jwt_secret;
   std::optional<std::size_t> max_body_bytes, max_frame_bytes;
 };
@@ -42,6 +42,7 @@ void apply(Config& c, const Layer& l) {
   set_if(c.allow_register, l.allow_register);
   set_if(c.access_ttl, l.access_ttl);
   set_if(c.drain_timeout, l.drain_timeout);
+  set_if(c.ws_auth_timeout, l.ws_auth_timeout);
   set_if(c.log_level, l.log_level);
   set_if(c.jwt_secret, l.jwt_secret);
   set_if(c.max_body_bytes, l.max_body_bytes);
@@ -119,6 +120,10 @@ Result<void> set_value(Layer& l, const std::string& name, const std::string& v,
     auto n = parse_int(v, where, 0, 3600);
     if (!n) return n.error();
     l.drain_timeout = std::chrono::seconds(*n);
+  } else if (name == "ws_auth_timeout") {
+    auto n = parse_int(v, where, 1, 3600);
+    if (!n) return n.error();
+    l.ws_auth_timeout = std::chrono::seconds(*n);
   } else if (name == "log_level") {
     auto lv = parse_level(v, where);
     if (!lv) return lv.error();
@@ -149,6 +154,7 @@ Result<Layer> from_env(const EnvLookup& env) {
       {"HARK_THREADS", "threads"},     {"HARK_WORKERS", "workers"},
       {"HARK_ALLOW_REGISTER", "allow_register"}, {"HARK_ACCESS_TTL", "access_ttl"},
       {"HARK_LOG_LEVEL", "log_level"}, {"HARK_JWT_SECRET", "jwt_secret"},
+      {"HARK_WS_AUTH_TIMEOUT", "ws_auth_timeout"},
   };
   for (auto [var, name] : kVars) {
     auto v = env(var);
@@ -165,6 +171,7 @@ Result<Layer> from_cli(const std::vector<std::string>& args, std::vector<std::st
       {"--host", "host"},       {"--port", "port"},         {"--data-dir", "data_dir"},
       {"--config", "config"},   {"--threads", "threads"},   {"--workers", "workers"},
       {"--access-ttl", "access_ttl"}, {"--log-level", "log_level"},
+      {"--ws-auth-timeout", "ws_auth_timeout"},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];

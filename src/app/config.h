@@ -34,6 +34,9 @@ struct Config {
   std::size_t max_frame_bytes = 1024 * 1024;  // max_frame_bytes:
   int max_messages_per_second = 50;          // max_messages_per_second:
   std::chrono::seconds drain_timeout{10};    // drain_timeout:
+  // Time a WebSocket client has to send its `auth` message when it did not authenticate
+  // on the upgrade. --ws-auth-timeout, HARK_WS_AUTH_TIMEOUT, ws_auth_timeout:
+  std::chrono::seconds ws_auth_timeout{10};
 };
 
 // Reads an environment variable; nullopt when unset. Tests pass their own.

@@ -14,6 +14,8 @@ commands:
   serve                      run the server
   user add EMAIL [--name N]  create a user; the password is read from standard input
   skills check DIR           load the skill files of DIR and report the first error
+  nlu eval FILE [-v]         intent accuracy on a JSONL file of {"text", "expected": [...]}
+  transcribe FILE.wav        print the transcript of a recording and what it would do
   version                    print the version
   help                       print this text
 
@@ -28,6 +30,7 @@ options (serve, user add); each also comes from the environment or the config fi
   --no-register        turn off POST /auth/register (HARK_ALLOW_REGISTER=false)
   --access-ttl SECONDS access token lifetime (HARK_ACCESS_TTL, default 3600)
   --log-level LEVEL    trace, debug, info, warn, error, critical, off (HARK_LOG_LEVEL)
+  --ws-auth-timeout S  time to send the WebSocket `auth` message (HARK_WS_AUTH_TIMEOUT, default 10)
   HARK_JWT_SECRET      token signing key (default: generated into DATA_DIR/secret.key)
 )";
 
@@ -81,6 +84,24 @@ int main(int argc, char** argv) {
   if (command == "skills") {
     if (args.size() != 2 || args[0] != "check") return usage_error("expected `hark skills check DIR`");
     return hark::app::check_skills(args[1]);
+  }
+  if (command == "nlu") {
+    if (args.empty() || args[0] != "eval") return usage_error("expected `hark nlu eval FILE`");
+    args.erase(args.begin());
+    bool verbose = false;
+    std::erase_if(args, [&](const std::string& a) { return a == "-v" ? (verbose = true) : false; });
+    std::vector<std::string> positional;
+    auto config = hark::app::load_config(args, hark::app::process_env(), &positional);
+    if (!config) return usage_error(config.error().detail);
+    if (positional.size() != 1) return usage_error("expected exactly one FILE");
+    return hark::app::nlu_eval(positional[0], config->skills_dirs, verbose);
+  }
+  if (command == "transcribe") {
+    std::vector<std::string> positional;
+    auto config = hark::app::load_config(args, hark::app::process_env(), &positional);
+    if (!config) return usage_error(config.error().detail);
+    if (positional.size() != 1) return usage_error("expected exactly one FILE.wav");
+    return hark::app::transcribe(positional[0], *config);
   }
   return usage_error("unknown command \"" + command + "\"");
 }

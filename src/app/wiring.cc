@@ -1,13 +1,16 @@
 #include "app/wiring.h"
 
+#include "asr/transcribe.h"
 #include "auth/auth.h"
 #include "common/clock.h"
 #include "dialog/conversation.h"
+#include "nlu/eval.h"
 #include "nlu/parser.h"
 #include "server/server.h"
 #include "skills/registry.h"
 #include "store/store.h"
 
+#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -99,6 +102,7 @@ int serve(const Config& config) {
   so.max_frame_bytes = config.max_frame_bytes;
   so.max_messages_per_second = config.max_messages_per_second;
   so.drain_timeout = config.drain_timeout;
+  so.auth_timeout = config.ws_auth_timeout;
   {
     server::Server server(so, server::Deps{*auth, *store, engine, registry, system_clock()});
     auto port = server.listen();
@@ -154,6 +158,51 @@ int check_skills(const std::filesystem::path& dir) {
     if (!s.source.starts_with("builtin:")) ++own;
   std::cout << "ok: " << own << " skills in " << dir.string() << " (" << registry.all().size()
             << " with the built-in ones)" << std::endl;
+  return 0;
+}
+
+int nlu_eval(const std::filesystem::path& file, const std::vector<std::filesystem::path>& skills_dirs,
+             bool verbose) {
+  skills::Registry registry;
+  try {
+    load_skills(registry, skills_dirs);
+    nlu::Parser parser(registry);
+    nlu::Context ctx;
+    auto report = nlu::evaluate_file(file, parser, registry, ctx, verbose ? &std::cout : nullptr);
+    if (!report) {
+      std::cerr << "error: " << report.error().detail << std::endl;
+      return 1;
+    }
+    nlu::print_report(*report, std::cout);
+  } catch (const skills::LoadError& e) {
+    print_load_error(e);
+    return kExitUsage;
+  }
+  return 0;
+}
+
+int transcribe(const std::filesystem::path& wav, const Config& config) {
+  skills::Registry registry;
+  try {
+    load_skills(registry, config.skills_dirs);
+  } catch (const skills::LoadError& e) {
+    print_load_error(e);
+    return kExitUsage;
+  }
+  asr::ModelOptions model;
+  model.cache_dir = config.data_dir / "asr";
+  auto text = asr::transcribe_with_skills(registry, wav, model);
+  if (!text) {
+    std::cerr << "error: " << text.error().detail << std::endl;
+    return 1;
+  }
+  nlu::Parser parser(registry);
+  auto parsed = parser.parse(*text, nlu::Context{});
+  std::cout << "transcript: " << *text << "\n"
+            << "intent: " << parsed.intent << " (confidence " << parsed.confidence << ")\n";
+  for (const auto& [name, slot] : parsed.slots)
+    std::cout << "  " << name << " = " << boost::json::serialize(slot.value) << "  (\"" << slot.raw
+              << "\")\n";
   return 0;
 }
 

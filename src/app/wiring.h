@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace hark::app {
 
@@ -18,6 +19,14 @@ int add_user(const Config& config, const std::string& email, const std::string& 
 // `hark skills check DIR`: loads the built-in skills and DIR; prints the first error as
 // "error: FILE:LINE: reason" (exit 2) or a summary (exit 0).
 int check_skills(const std::filesystem::path& dir);
+
+// `hark nlu eval FILE [--skills-dir DIR] [-v]`: intent accuracy on a labelled JSONL file
+// (lines {"text", "expected": [skill names]}), with the most frequent confusions.
+int nlu_eval(const std::filesystem::path& file, const std::vector<std::filesystem::path>& skills_dirs,
+             bool verbose);
+
+// `hark transcribe FILE.wav [--skills-dir DIR]`: the transcript and the parsed intent/slots.
+int transcribe(const std::filesystem::path& wav, const Config& config);
 
 // Sets spdlog's level from "trace".."off".
 void set_log_level(const std::string& level);

@@ -198,7 +198,8 @@ class FileParser {
       } else {
         for (const auto& kv : s) {
           std::string name = scalar(kv.first, "slot name");
-          if (!is_snake_case(name)) fail(kv.first, "slot name '" + name + "' is not snake_case");
+          if (!is_identifier(name))
+            fail(kv.first, "slot name '" + name + "' is not a name (a letter, then letters, digits or _)");
           sk.slots.push_back(slot(name, kv.second));
           slot_nodes[name] = kv.second;
         }

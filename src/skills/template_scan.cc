@@ -9,6 +9,14 @@ bool is_snake_case(std::string_view name) {
   return true;
 }
 
+bool is_identifier(std::string_view name) {
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (name.empty() || !letter(name[0])) return false;
+  for (char c : name)
+    if (!(letter(c) || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
 TemplateScan scan_template(std::string_view text) {
   TemplateScan out;
   std::string stack;  // open brackets of ( and [
@@ -31,7 +39,8 @@ TemplateScan scan_template(std::string_view text) {
         return out;
       }
       std::string name(text.substr(i + 1, end - i - 1));
-      if (!is_snake_case(name)) {
+      // Slots name action params, which apps may spell in camelCase; rules are ours.
+      if (c == '{' ? !is_identifier(name) : !is_snake_case(name)) {
         out.error = std::string("bad name '") + name + "' inside " + c + close;
         return out;
       }

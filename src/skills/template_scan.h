@@ -22,5 +22,7 @@ TemplateScan scan_template(std::string_view text);
 std::vector<std::string> response_slots(std::string_view text);
 
 bool is_snake_case(std::string_view name);
+// A letter, then letters, digits or '_': slot names (they are action params: camelCase is fine).
+bool is_identifier(std::string_view name);
 
 }  // namespace hark::skills

@@ -240,3 +240,35 @@ TEST(Matcher, ATemplateThatDoesNotCompileNamesItsFile) {
 
 }  // namespace
 }  // namespace hark::nlu
+
+namespace hark::nlu {
+namespace {
+
+// A user skill whose slot names are camelCase (they are the app's action params).
+TEST(UserSkillParser, CamelCaseSlotNamesComeBackAsWritten) {
+  skills::Registry registry;
+  registry.load_builtin();
+  registry.add(skills::parse_skill(R"y(name: order_drink
+action: order_drink
+slots:
+  coffeeDrink:
+    values: [latte, {in: [flat white, flatwhite], out: flat white}]
+  numberOfShots:
+    required: false
+    values: [{in: [two shots, double], out: double shot}]
+sentences:
+  - "(i would like | can i get) a {coffeeDrink} [with {numberOfShots}]"
+)y",
+                                   "drink.yaml"));
+  Parser parser(registry);
+  Context ctx;
+  auto r = parser.parse("Can I get a flat white with two shots", ctx);
+  EXPECT_EQ(r.intent, "order_drink");
+  ASSERT_TRUE(r.slots.count("coffeeDrink"));
+  ASSERT_TRUE(r.slots.count("numberOfShots"));
+  EXPECT_EQ(r.slots.at("coffeeDrink").value.as_string(), "flat white");
+  EXPECT_EQ(r.slots.at("numberOfShots").value.as_string(), "double shot");
+}
+
+}  // namespace
+}  // namespace hark::nlu

@@ -127,6 +127,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"name: a\nsentences:\n  - \"call] mom\"\n", 3, "unbalanced"},
         BadCase{"name: a\nsentences:\n  - \"<nope> hi\"\n", 3, "unknown rule"},
         BadCase{"name: BadName\nsentences: [hi]\n", 1, "snake_case"},
+        BadCase{"name: a\nslots:\n  2x:\n    type: text\nsentences: [\"{2x}\"]\n", 3, "not a name"},
         BadCase{"name: a\nsentences: [hi]\nresponse: \"Hi {who}\"\n", 3, "unknown slot"},
         BadCase{"name: a\nsentences: [hi]\nask:\n  who: \"Who?\"\n", 4, "unknown slot"},
         BadCase{"name: a\nsentences: [hi]\ncolour: red\n", 3, "unknown key"},
@@ -146,6 +147,21 @@ sentences: ["<please> <greet> there"]
                         "a.yaml");
   EXPECT_EQ(s.rules.at("greet"), "(hi | hello)");
   EXPECT_TRUE(builtin_shared_rules().count("please"));
+}
+
+// Slot names are the app's action params, so an app's own camelCase names load as they are.
+TEST(ParseSkill, CamelCaseSlotNamesKeepTheirSpelling) {
+  Skill s = parse_skill(R"y(name: order_drink
+action: order_drink
+slots:
+  numberOfShots:
+    values: [{in: [two shots, double], out: double shot}]
+sentences: ["a latte with {numberOfShots}"]
+response: "A latte, {numberOfShots}."
+)y",
+                        "drink.yaml");
+  ASSERT_NE(s.find_slot("numberOfShots"), nullptr);
+  EXPECT_EQ(s.find_slot("numberofshots"), nullptr);
 }
 
 TEST(ParseSkill, SelfReferringRuleIsAnError) {
