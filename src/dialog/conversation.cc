@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <utility>
+#include <vector>
 
 namespace hark::dialog {
 
@@ -30,15 +31,20 @@ Result<void> check_text(std::string_view text, const Options& options) {
   return {};
 }
 
-Result<void> append(const internal::Deps& deps, std::int64_t user_id, const char* role, std::string text,
-                    const std::optional<boost::json::object>& action) {
+store::Turn make_turn(const internal::Deps& deps, std::int64_t user_id, const char* role, std::string text,
+                      const std::optional<boost::json::object>& action) {
   store::Turn turn;
   turn.user_id = user_id;
   turn.role = role;
   turn.text = std::move(text);
   if (action) turn.action_json = boost::json::serialize(*action);
   turn.created_at = deps.clock.unix_now();
-  auto id = deps.store.append_turn(turn);
+  return turn;
+}
+
+Result<void> append(const internal::Deps& deps, std::int64_t user_id, const char* role, std::string text,
+                    const std::optional<boost::json::object>& action) {
+  auto id = deps.store.append_turn(make_turn(deps, user_id, role, std::move(text), action));
   if (!id) return internal::store_failure(id.error());
   return {};
 }
@@ -105,12 +111,19 @@ Result<boost::json::object> Conversation::on_utterance(std::string_view text, co
   if (!loaded) return loaded.error();
   nlu::ParseResult parsed = deps.parser.parse(words, loaded->context);
 
-  if (auto ok = append(deps, user_id_, "user", transcript ? *transcript : std::string(words), std::nullopt); !ok)
-    return ok.error();
+  std::vector<store::Turn> turns;
+  turns.reserve(2);
+  turns.push_back(make_turn(deps, user_id_, "user", transcript ? *transcript : std::string(words), std::nullopt));
   internal::DialogState next = state_->dialog;
   auto answer = internal::decide(deps, engine_.options(), next, user_id_, timezone_, *loaded, words, parsed);
-  if (!answer) return answer.error();
-  if (auto ok = append(deps, user_id_, "assistant", answer->message, answer->action); !ok) return ok.error();
+  if (!answer) {
+    // The words were said even when no answer could be made; they stay in the history.
+    if (auto ok = deps.store.append_turn(turns.front()); !ok) return internal::store_failure(ok.error());
+    return answer.error();
+  }
+  // Both turns in one write: one commit per utterance instead of two.
+  turns.push_back(make_turn(deps, user_id_, "assistant", answer->message, answer->action));
+  if (auto ids = deps.store.append_turns(turns); !ids) return internal::store_failure(ids.error());
   next.last = *answer;
   state_->dialog = std::move(next);
   return response_object(*answer, turn_id, transcript);

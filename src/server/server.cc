@@ -13,6 +13,7 @@
 #include "server/ws_protocol.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -29,7 +30,11 @@
 #include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <atomic>
+#include <exception>
+#include <optional>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -50,6 +55,8 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxQueuedFrames = 256;
 // Time a peer has to finish the closing handshake once we sent our close frame.
 constexpr auto kCloseGrace = std::chrono::seconds(3);
+// Binary (audio) frames per second per connection, sustained.
+constexpr double kAudioFramesPerSecond = 200.0;
 
 using Steady = std::chrono::steady_clock;
 
@@ -60,13 +67,25 @@ struct Outgoing {
   std::string close_reason;
 };
 
-// Runs `f` on the worker pool; the awaiting coroutine resumes on its own strand.
+// Runs `f` on the worker pool; the awaiting coroutine resumes on its own strand. The
+// coroutine itself hops to a pool thread and back, each hop one post: co_spawn onto the
+// pool would post the completion back through the pool's queue too, so every answer
+// waited behind all queued work.
 template <class F>
 asio::awaitable<std::invoke_result_t<F&>> on_pool(asio::thread_pool& pool, F f) {
   using R = std::invoke_result_t<F&>;
-  co_return co_await asio::co_spawn(
-      pool, [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); },
-      asio::use_awaitable);
+  auto caller = co_await asio::this_coro::executor;
+  co_await asio::post(pool.get_executor(), asio::bind_executor(pool.get_executor(), asio::use_awaitable));
+  std::exception_ptr error;
+  std::optional<R> value;
+  try {
+    value.emplace(f());
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_await asio::post(caller, asio::bind_executor(caller, asio::use_awaitable));
+  if (error) std::rethrow_exception(error);
+  co_return std::move(*value);
 }
 
 }  // namespace
@@ -142,7 +161,7 @@ struct Server::Impl {
   asio::awaitable<void> ws_auth_deadline(std::shared_ptr<Connection> conn, WsConnection* proto);
   asio::awaitable<void> drain();
   void begin_stop();
-  void shutdown_connection(const std::shared_ptr<Connection>& conn);
+  void shutdown_connection(std::shared_ptr<Connection> conn);
   std::size_t live_count() {
     std::lock_guard lock(live_mutex);
     return live.size();
@@ -335,6 +354,10 @@ asio::awaitable<void> Server::Impl::ws_session(std::shared_ptr<Connection> conn,
   if (stopping) conn->enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"});
 
   TokenBucket bucket(options.max_messages_per_second, 2.0 * options.max_messages_per_second);
+  // Audio frames have their own bound: 50 frames/s is plain real-time 20 ms framing, so
+  // they must not spend the message budget; kAudioFramesPerSecond allows 10 ms framing and
+  // catching up after a stall.
+  TokenBucket audio_bucket(kAudioFramesPerSecond, 4.0 * kAudioFramesPerSecond);
   beast::flat_buffer buffer;
   while (!conn->close_queued) {
     auto [ec, n] = co_await ws.async_read(buffer, kUseTuple);
@@ -344,19 +367,27 @@ asio::awaitable<void> Server::Impl::ws_session(std::shared_ptr<Connection> conn,
       break;
     }
     if (conn->close_queued) break;
-    if (!bucket.take(Steady::now())) {
+    bool text = ws.got_text();
+    if (!(text ? bucket : audio_bucket).take(Steady::now())) {
       metrics.record_error("rate_limited");
       conn->enqueue(Outgoing{{}, kClosePolicy, "too many messages"});
       break;
     }
-    std::string payload = beast::buffers_to_string(buffer.data());
+    // The frame is read in place: the buffer is not touched again until the call is done.
+    auto data = buffer.cdata();
+    std::string_view payload(static_cast<const char*>(data.data()), data.size());
+    WsOutput out;
+    if (!text && proto.binary_is_cheap()) {
+      // The rest of an already answered utterance: no store, no dialog, no pool hop.
+      out = proto.on_binary(payload);
+    } else {
+      conn->in_call = true;
+      out = co_await on_pool(pool, [&proto, payload, text] {
+        return text ? proto.on_text(payload) : proto.on_binary(payload);
+      });
+      conn->in_call = false;
+    }
     buffer.consume(buffer.size());
-    bool text = ws.got_text();
-    conn->in_call = true;
-    WsOutput out = co_await on_pool(pool, [&proto, &payload, text] {
-      return text ? proto.on_text(payload) : proto.on_binary(payload);
-    });
-    conn->in_call = false;
     conn->authenticated = proto.authenticated();
     conn->enqueue(std::move(out));
     if (conn->shutting_down) conn->enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"});
@@ -428,8 +459,12 @@ asio::awaitable<void> Server::Impl::ws_auth_deadline(std::shared_ptr<Connection>
   conn->enqueue(proto->on_auth_timeout());
 }
 
-void Server::Impl::shutdown_connection(const std::shared_ptr<Connection>& conn) {
-  asio::dispatch(conn->executor, [conn] {
+// Takes the reference by value and hands it to the strand: the last reference to a
+// Connection must drop on its strand, never on the thread that collected `live`, or its
+// stream would be destroyed while a handler of that strand still runs.
+void Server::Impl::shutdown_connection(std::shared_ptr<Connection> conn) {
+  auto ex = conn->executor;
+  asio::dispatch(ex, [conn = std::move(conn)] {
     conn->shutting_down = true;
     if (conn->ws) {
       // An utterance in flight finishes first; the reader closes after it.
@@ -458,7 +493,7 @@ void Server::Impl::begin_stop() {
       for (auto& [p, w] : live)
         if (auto c = w.lock()) conns.push_back(std::move(c));
     }
-    for (auto& c : conns) shutdown_connection(c);
+    for (auto& c : conns) shutdown_connection(std::move(c));
     asio::co_spawn(ioc, drain(), asio::detached);
   });
 }
@@ -475,7 +510,7 @@ asio::awaitable<void> Server::Impl::drain() {
         for (auto& [p, w] : live)
           if (auto c = w.lock()) conns.push_back(std::move(c));
       }
-      for (auto& c : conns) shutdown_connection(c);
+      for (auto& c : conns) shutdown_connection(std::move(c));
     }
     t.expires_after(std::chrono::milliseconds(50));
     co_await t.async_wait(kUseTuple);
@@ -492,7 +527,24 @@ Server::~Server() {
   impl_->pool.join();
 }
 
+namespace {
+
+// Every connection is a descriptor; the usual soft limit of 1024 would refuse connections
+// long before memory or CPU run out. Raising the soft limit to the hard one needs no
+// privilege.
+void raise_descriptor_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  rlim_t before = lim.rlim_cur;
+  lim.rlim_cur = lim.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+    spdlog::warn("cannot raise the open-file limit above {}", before);
+}
+
+}  // namespace
+
 Result<std::uint16_t> Server::listen() {
+  raise_descriptor_limit();
   auto& acc = impl_->acceptor;
   boost::system::error_code ec;
   tcp::resolver resolver(impl_->ioc);

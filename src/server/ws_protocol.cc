@@ -102,11 +102,28 @@ WsOutput WsConnection::authenticate(std::string_view frame) {
 }
 
 // Logout and account deletion end the login session; a connection opened with it
-// must not outlive it. Checked before each utterance (not each ping), so the cost is one
-// store read per utterance. Token expiry alone does not end an open connection.
+// must not outlive it. Checked before each utterance and audio frame, but the store is read
+// at most once per kSessionRecheck per connection: a revocation by this process (the
+// store's revocation epoch moves) is seen at the next message, one by another process
+// sharing the database within kSessionRecheck. Token expiry alone does not end an open
+// connection.
 bool WsConnection::login_still_valid() {
+  auto now = std::chrono::steady_clock::now();
+  auto epoch = deps_.store.revocation_epoch();
+  if (session_checked_ && epoch == checked_epoch_ && now - checked_at_ < kSessionRecheck)
+    return true;
   auto session = deps_.store.find_session(principal_->session_id);
-  return session && !session->revoked && session->user_id == principal_->user_id;
+  bool valid = session && !session->revoked && session->user_id == principal_->user_id;
+  session_checked_ = valid;
+  checked_epoch_ = epoch;
+  checked_at_ = now;
+  return valid;
+}
+
+bool WsConnection::binary_is_cheap() const {
+  return principal_ && session_checked_ && audio_turn_ &&
+         deps_.store.revocation_epoch() == checked_epoch_ &&
+         std::chrono::steady_clock::now() - checked_at_ < kSessionRecheck;
 }
 
 WsOutput WsConnection::on_text(std::string_view frame) {
@@ -157,6 +174,7 @@ WsOutput WsConnection::on_text(std::string_view frame) {
       return out;
     }
     principal_ = *who;
+    session_checked_ = false;  // the new token may name another login session
     return out;
   }
   bool known = type == "text" || type == "audio" || type == "audio_end" || type == "config" ||

@@ -70,6 +70,10 @@ class WsConnection {
   WsOutput on_binary(std::string_view bytes);
   // Options::auth_timeout passed without authentication.
   WsOutput on_auth_timeout();
+  // True when on_binary would touch neither the store nor the dialog (the login was
+  // checked recently and the utterance already had its answer), so the caller may run it
+  // on the network thread instead of the worker pool.
+  bool binary_is_cheap() const;
 
  private:
   WsOutput authenticate(std::string_view frame);
@@ -98,6 +102,12 @@ class WsConnection {
   int sample_rate_ = 16000;
   std::string language_ = "en-US";
   bool tts_ = false;
+
+  // Last store check of the login session (login_still_valid).
+  static constexpr std::chrono::seconds kSessionRecheck{1};
+  bool session_checked_ = false;  // true: it was valid at checked_at_
+  std::uint64_t checked_epoch_ = 0;
+  std::chrono::steady_clock::time_point checked_at_{};
 
   // The spoken utterance in progress, if any.
   std::optional<std::string> audio_turn_;

@@ -7,6 +7,10 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <unordered_map>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -131,6 +135,8 @@ class SqliteStore final : public Store {
     auto done = s->bind(1, id).run();
     if (!done) return done.error();
     if (s->changes() == 0) return make_error(Errc::not_found, "No such user.");
+    revocation_epoch_.fetch_add(1);
+    forget_contacts(id);
     return {};
   }
 
@@ -196,23 +202,49 @@ class SqliteStore final : public Store {
     auto done = s->bind(1, id).run();
     if (!done) return done.error();
     if (s->changes() == 0) return make_error(Errc::not_found, "No such login session.");
+    revocation_epoch_.fetch_add(1);
     return {};
   }
+
+  std::uint64_t revocation_epoch() const override { return revocation_epoch_.load(); }
 
   // --- history ----------------------------------------------------------------------------
 
   Result<std::int64_t> append_turn(const Turn& turn) override {
-    std::lock_guard lock(writer_mutex_);
-    auto s = writer_.prepare(
-        "INSERT INTO turns (user_id, role, text, action_json, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!s) return s.error();
-    s->bind(1, turn.user_id).bind(2, turn.role).bind(3, turn.text).bind(4, turn.action_json).bind(5, turn.created_at);
-    auto done = s->run();
-    if (!done) return fk_as_not_found(done.error());
-    return s->last_insert_rowid();
+    auto ids = append_turns({turn});
+    if (!ids) return ids.error();
+    return ids->front();
   }
 
+  // Group commit: every caller queues its turns; whoever finds no commit running becomes
+  // the leader and writes everything queued (its own and the followers') in one
+  // transaction, so one WAL commit serves many utterances under load and an idle server
+  // adds no delay. Each caller returns only once its own turns are committed, so nothing
+  // is buffered that a shutdown could lose. Per-caller savepoints keep one caller's
+  // failure (a deleted user) from failing the others.
+  Result<std::vector<std::int64_t>> append_turns(const std::vector<Turn>& turns) override {
+    if (turns.empty()) return std::vector<std::int64_t>{};
+    TurnBatch mine{&turns, {}, {}, false};
+    std::unique_lock lock(queue_mutex_);
+    queue_.push_back(&mine);
+    while (!mine.done) {
+      if (committing_) {
+        queue_cv_.wait(lock);
+        continue;
+      }
+      committing_ = true;
+      std::vector<TurnBatch*> batch;
+      batch.swap(queue_);
+      lock.unlock();
+      commit_turns(batch);
+      lock.lock();
+      for (auto* b : batch) b->done = true;
+      committing_ = false;
+      queue_cv_.notify_all();
+    }
+    if (!mine.status) return mine.status.error();
+    return std::move(mine.ids);
+  }
   Result<std::vector<Turn>> history(std::int64_t user_id, int limit, std::int64_t before_id) override {
     std::vector<Turn> out;
     if (limit <= 0) return out;
@@ -264,10 +296,38 @@ class SqliteStore final : public Store {
       auto done = ins->bind(1, user_id).bind(2, c.name).bind(3, to_json(c.phones)).bind(4, to_json(c.aliases)).run();
       if (!done) return fk_as_not_found(done.error());
     }
-    return tx->commit();
+    auto committed = tx->commit();
+    forget_contacts(user_id);
+    return committed;
   }
 
+  // Read on every utterance (contact resolution), written rarely: kept per user for a
+  // short while. A put on this process invalidates at once; a put by another process on
+  // the same file shows within kContactsTtl.
   Result<std::vector<Contact>> contacts(std::int64_t user_id) override {
+    auto now = std::chrono::steady_clock::now();
+    std::uint64_t generation;
+    {
+      std::lock_guard lock(contacts_mutex_);
+      auto it = contacts_cache_.find(user_id);
+      if (it != contacts_cache_.end() && now - it->second.loaded < kContactsTtl)
+        return *it->second.contacts;
+      generation = contacts_generation_;
+    }
+    auto loaded = read_contacts(user_id);
+    if (!loaded) return loaded.error();
+    std::lock_guard lock(contacts_mutex_);
+    // A put that happened while we read makes what we read stale: do not keep it.
+    if (generation == contacts_generation_) {
+      if (contacts_cache_.size() >= kMaxCachedContactLists) contacts_cache_.clear();
+      contacts_cache_[user_id] =
+          CachedContacts{std::make_shared<const std::vector<Contact>>(*loaded), now};
+    }
+    return loaded;
+  }
+
+ private:
+  Result<std::vector<Contact>> read_contacts(std::int64_t user_id) {
     auto r = reader();
     auto s = r->prepare(
         "SELECT name, phones_json, aliases_json FROM contacts WHERE user_id = ?1 ORDER BY id");
@@ -290,6 +350,8 @@ class SqliteStore final : public Store {
     }
     return out;
   }
+
+ public:
 
   // --- lists ------------------------------------------------------------------------------
 
@@ -412,6 +474,75 @@ class SqliteStore final : public Store {
     }
     return e;
   }
+
+  struct TurnBatch {
+    const std::vector<Turn>* turns;
+    std::vector<std::int64_t> ids;
+    Result<void> status;
+    bool done;
+  };
+
+  // Runs on the leader's thread, outside queue_mutex_.
+  void commit_turns(const std::vector<TurnBatch*>& batch) {
+    std::lock_guard lock(writer_mutex_);
+    auto fail_all = [&](const Error& e) {
+      for (auto* b : batch) {
+        b->ids.clear();
+        b->status = e;
+      }
+    };
+    auto tx = Transaction::begin(writer_);
+    if (!tx) return fail_all(tx.error());
+    for (auto* b : batch) {
+      if (auto sp = writer_.exec("SAVEPOINT turns"); !sp) return fail_all(sp.error());
+      auto written = insert_turns(*b);
+      if (!written) {
+        b->ids.clear();
+        b->status = written.error();
+        if (auto rb = writer_.exec("ROLLBACK TO turns"); !rb) return fail_all(rb.error());
+      }
+      if (auto rel = writer_.exec("RELEASE turns"); !rel) return fail_all(rel.error());
+    }
+    if (auto committed = tx->commit(); !committed) fail_all(committed.error());
+  }
+
+  Result<void> insert_turns(TurnBatch& b) {
+    b.ids.reserve(b.turns->size());
+    for (const auto& turn : *b.turns) {
+      auto s = writer_.prepare(
+          "INSERT INTO turns (user_id, role, text, action_json, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)");
+      if (!s) return s.error();
+      s->bind(1, turn.user_id).bind(2, turn.role).bind(3, turn.text).bind(4, turn.action_json).bind(5, turn.created_at);
+      auto done = s->run();
+      if (!done) return fk_as_not_found(done.error());
+      b.ids.push_back(s->last_insert_rowid());
+    }
+    return {};
+  }
+
+  void forget_contacts(std::int64_t user_id) {
+    std::lock_guard lock(contacts_mutex_);
+    contacts_cache_.erase(user_id);
+    ++contacts_generation_;
+  }
+
+  static constexpr auto kContactsTtl = std::chrono::seconds(2);
+  static constexpr std::size_t kMaxCachedContactLists = 100000;
+  struct CachedContacts {
+    std::shared_ptr<const std::vector<Contact>> contacts;
+    std::chrono::steady_clock::time_point loaded;
+  };
+  std::mutex contacts_mutex_;
+  std::unordered_map<std::int64_t, CachedContacts> contacts_cache_;
+  std::uint64_t contacts_generation_ = 0;
+
+  std::atomic<std::uint64_t> revocation_epoch_{0};
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::vector<TurnBatch*> queue_;
+  bool committing_ = false;
 
   std::mutex writer_mutex_;
   Connection writer_;

@@ -83,10 +83,29 @@ class Store {
                                       const std::string& new_hash, std::int64_t new_expires_at) = 0;
   // Errc::not_found when there is no such session; revoking twice is fine.
   virtual Result<void> revoke_session(const std::string& id) = 0;
+  // A number that changes whenever this process revokes a session or deletes a user
+  // through this store, so a caller that cached "session valid" can re-check at once.
+  // Changes made by other processes are not counted: cache validity only briefly. A store
+  // that does not count answers 0 always.
+  virtual std::uint64_t revocation_epoch() const { return 0; }
 
   // History, newest first: at most `limit` turns (none when limit <= 0) with an id below
   // `before_id`; `before_id` 0 means from the newest.
   virtual Result<std::int64_t> append_turn(const Turn& turn) = 0;
+  // Appends `turns` in order, all or none (one utterance's user and assistant turns), and
+  // answers their ids in the same order. Returns once they are committed. The SQLite store
+  // commits the turns of concurrent callers together (group commit); this default, for other
+  // stores, appends them one by one.
+  virtual Result<std::vector<std::int64_t>> append_turns(const std::vector<Turn>& turns) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(turns.size());
+    for (const auto& t : turns) {
+      auto id = append_turn(t);
+      if (!id) return id.error();
+      ids.push_back(*id);
+    }
+    return ids;
+  }
   virtual Result<std::vector<Turn>> history(std::int64_t user_id, int limit,
                                             std::int64_t before_id) = 0;
   virtual Result<void> clear_history(std::int64_t user_id) = 0;

@@ -172,5 +172,43 @@ TEST(SqliteStoreTest, AWriteLockHeldElsewhereMakesWritesUnavailableNotStuck) {
   EXPECT_TRUE(store->append_turn({0, u->id, "user", "hello", "", 2}));
 }
 
+TEST(SqliteStoreTest, RevocationEpochMovesOnRevokeAndDeleteOnly) {
+  SqliteBackend backend;
+  auto store = open_sqlite(backend.file());
+  auto u = store->create_user("epoch@example.com", "E", "h", 1);
+  ASSERT_TRUE(u);
+  LoginSession s{"sess-epoch", u->id, "hash", 1, 100, false};
+  ASSERT_TRUE(store->create_session(s));
+  auto before = store->revocation_epoch();
+  ASSERT_TRUE(store->append_turn({0, u->id, "user", "hello", "", 2}));
+  ASSERT_TRUE(store->rotate_refresh("sess-epoch", "hash", "hash2", 200));
+  EXPECT_EQ(store->revocation_epoch(), before);
+  ASSERT_TRUE(store->revoke_session("sess-epoch"));
+  auto after_revoke = store->revocation_epoch();
+  EXPECT_NE(after_revoke, before);
+  ASSERT_TRUE(store->delete_user(u->id));
+  EXPECT_NE(store->revocation_epoch(), after_revoke);
+}
+
+// Contacts are cached per user; a put through the same store is seen at once.
+TEST(SqliteStoreTest, CachedContactsFollowPutsAndDeletes) {
+  SqliteBackend backend;
+  auto store = open_sqlite(backend.file());
+  auto u = store->create_user("cache@example.com", "C", "h", 1);
+  ASSERT_TRUE(u);
+  ASSERT_TRUE(store->put_contacts(u->id, {{"Ana", {"1"}, {}}}));
+  ASSERT_EQ(store->contacts(u->id)->at(0).name, "Ana");
+  ASSERT_EQ(store->contacts(u->id)->at(0).name, "Ana");  // served from the cache
+  ASSERT_TRUE(store->put_contacts(u->id, {{"Bea", {"2"}, {}}, {"Cy", {"3"}, {}}}));
+  auto got = store->contacts(u->id);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].name, "Bea");
+  ASSERT_TRUE(store->delete_user(u->id));
+  got = store->contacts(u->id);
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(got->empty());
+}
+
 }  // namespace
 }  // namespace hark::store::testing

@@ -287,6 +287,73 @@ TEST_P(StoreTest, ConcurrentAppendsLoseNoTurn) {
   }
 }
 
+TEST_P(StoreTest, AppendTurnsKeepsOrderAndAnswersIds) {
+  auto u = make_user("pair@example.com");
+  auto ids = store_->append_turns({turn(u.id, "user", "call the office", 10),
+                                   turn(u.id, "assistant", "Calling the office.", 10, R"({"name":"call"})")});
+  ASSERT_TRUE(ids) << ids.error().detail;
+  ASSERT_EQ(ids->size(), 2u);
+  EXPECT_LT((*ids)[0], (*ids)[1]);
+  auto single = store_->append_turn(turn(u.id, "user", "thanks", 11));
+  ASSERT_TRUE(single);
+  EXPECT_GT(*single, (*ids)[1]);
+  auto all = store_->history(u.id, 10, 0);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(texts(*all), (std::vector<std::string>{"thanks", "Calling the office.", "call the office"}));
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[1].id, (*ids)[1]);
+  EXPECT_EQ((*all)[1].role, "assistant");
+  EXPECT_EQ((*all)[1].action_json, R"({"name":"call"})");
+  auto none = store_->append_turns({});
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_P(StoreTest, AppendTurnsForMissingUserWritesNothing) {
+  auto r = store_->append_turns({turn(555555, "user", "ghost", 1), turn(555555, "assistant", "boo", 1)});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::not_found);
+}
+
+// Concurrent pairs (committed together by a group-committing store) lose nothing, keep each
+// pair adjacent in its order, and one caller's failure does not fail the others.
+TEST_P(StoreTest, ConcurrentAppendTurnsLoseNoTurnAndKeepOrder) {
+  constexpr int kThreads = 6;
+  constexpr int kPerThread = 30;
+  std::vector<User> users;
+  for (int t = 0; t < kThreads; ++t) users.push_back(make_user("pairs" + std::to_string(t) + "@example.com"));
+  std::atomic<int> failures{0};
+  std::atomic<int> ghost_accepted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto n = std::to_string(i);
+        auto ids = store_->append_turns({turn(users[t].id, "user", "q" + n, i),
+                                         turn(users[t].id, "assistant", "a" + n, i)});
+        if (!ids || ids->size() != 2 || (*ids)[0] >= (*ids)[1]) ++failures;
+        // A writer for a user that does not exist fails alone.
+        if (i % 7 == 0 && store_->append_turns({turn(777777, "user", "ghost", i)})) ++ghost_accepted;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(ghost_accepted.load(), 0);
+  for (int t = 0; t < kThreads; ++t) {
+    auto all = store_->history(users[t].id, 1000, 0);
+    ASSERT_TRUE(all);
+    ASSERT_EQ(all->size(), static_cast<std::size_t>(2 * kPerThread));
+    // Newest first: a{i}, q{i}, a{i-1}, q{i-1}, ...
+    for (int i = 0; i < kPerThread; ++i) {
+      const auto& a = (*all)[2 * (kPerThread - 1 - i)];
+      const auto& q = (*all)[2 * (kPerThread - 1 - i) + 1];
+      EXPECT_EQ(a.text, "a" + std::to_string(i));
+      EXPECT_EQ(q.text, "q" + std::to_string(i));
+    }
+  }
+}
+
 // --- contacts ----------------------------------------------------------------------------
 
 TEST_P(StoreTest, PutContactsReplacesTheWholeList) {
