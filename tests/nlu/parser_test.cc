@@ -1,5 +1,6 @@
 #include "nlu/parser.h"
 
+#include "builtin_parser.h"
 #include "time_points.h"
 
 #include <boost/json/serialize.hpp>
@@ -11,35 +12,7 @@ namespace {
 
 using testing::utc;
 
-class BuiltinParser : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    registry_ = new skills::Registry();
-    registry_->load_builtin();
-    parser_ = new Parser(*registry_);
-  }
-  static void TearDownTestSuite() {
-    delete parser_;
-    delete registry_;
-  }
-  BuiltinParser() {
-    ctx_.now = utc(2026, 11, 25, 10, 0);  // a Wednesday
-    ctx_.timezone = "UTC";
-  }
-  ParseResult parse(std::string_view text) const { return parser_->parse(text, ctx_); }
-  static std::string str(const ParseResult& r, const std::string& slot) {
-    auto it = r.slots.find(slot);
-    if (it == r.slots.end()) return "<missing>";
-    if (it->second.value.is_string()) return std::string(it->second.value.as_string());
-    return boost::json::serialize(it->second.value);
-  }
-
-  static skills::Registry* registry_;
-  static Parser* parser_;
-  Context ctx_;
-};
-skills::Registry* BuiltinParser::registry_ = nullptr;
-Parser* BuiltinParser::parser_ = nullptr;
+class BuiltinParser : public testing::BuiltinParserTest {};
 
 TEST_F(BuiltinParser, GuideExampleCallMom) {
   auto r = parse("Call Mom");

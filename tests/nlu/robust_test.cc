@@ -2,6 +2,7 @@
 // and that slots stay right under it.
 #include "nlu/parser.h"
 
+#include "builtin_parser.h"
 #include "time_points.h"
 
 #include <boost/json/serialize.hpp>
@@ -13,35 +14,7 @@ namespace {
 
 using testing::utc;
 
-class Tolerance : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    registry_ = new skills::Registry();
-    registry_->load_builtin();
-    parser_ = new Parser(*registry_);
-  }
-  static void TearDownTestSuite() {
-    delete parser_;
-    delete registry_;
-  }
-  Tolerance() {
-    ctx_.now = utc(2026, 11, 25, 10, 0);  // a Wednesday
-    ctx_.timezone = "UTC";
-  }
-  ParseResult parse(std::string_view text) const { return parser_->parse(text, ctx_); }
-  static std::string str(const ParseResult& r, const std::string& slot) {
-    auto it = r.slots.find(slot);
-    if (it == r.slots.end()) return "<missing>";
-    if (it->second.value.is_string()) return std::string(it->second.value.as_string());
-    return boost::json::serialize(it->second.value);
-  }
-
-  static skills::Registry* registry_;
-  static Parser* parser_;
-  Context ctx_;
-};
-skills::Registry* Tolerance::registry_ = nullptr;
-Parser* Tolerance::parser_ = nullptr;
+class Tolerance : public testing::BuiltinParserTest {};
 
 TEST_F(Tolerance, FillerWords) {
   auto r = parse("uh set a timer for ten minutes");
