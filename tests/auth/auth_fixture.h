@@ -15,29 +15,17 @@
 
 #include <unistd.h>
 
+#include "support/temp_dir.h"
+
 namespace hark::auth::testing {
 
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-class TempDir {
+// A temp dir named for this suite.
+class TempDir : public hark::testing::TempDir {
  public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("hark-auth-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-             "-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+  TempDir() : hark::testing::TempDir("hark-auth-test") {}
 };
 
 inline constexpr const char* kSecret = "test-secret-0123456789abcdef0123456789abcdef";

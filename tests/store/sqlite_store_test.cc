@@ -13,30 +13,18 @@
 
 #include <unistd.h>
 
+#include "support/temp_dir.h"
+
 namespace hark::store::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
 // A fresh directory under the system temp dir, removed (with the -wal/-shm files) at the end.
-class TempDir {
+// A temp dir named for this suite.
+class TempDir : public hark::testing::TempDir {
  public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("hark-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-             "-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+  TempDir() : hark::testing::TempDir("hark-store-test") {}
 };
 
 class SqliteBackend final : public Backend {
