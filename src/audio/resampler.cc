@@ -21,6 +21,11 @@ Resampler::Resampler(int in_rate, int channels) : impl_(std::make_unique<Impl>()
   if (in_rate != kTargetRate) {
     soxr_error_t err = nullptr;
     soxr_io_spec_t io = soxr_io_spec(SOXR_INT16_I, SOXR_INT16_I);
+    // soxr dithers int16 output with noise seeded from the clock by default: the same audio
+    // then came out different on every run, and the recognizer, near a tie between two
+    // hypotheses, heard different words ("call mom" / "although loud"). Speech for a
+    // recognizer needs no dither; the same input must give the same samples.
+    io.flags |= SOXR_NO_DITHER;
     soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
     impl_->soxr = soxr_create(in_rate, kTargetRate, 1, &err, &io, &q, nullptr);
     if (err != nullptr || impl_->soxr == nullptr)

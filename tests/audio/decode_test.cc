@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <unistd.h>
 
 namespace hark::audio {
@@ -65,6 +68,17 @@ TEST(Decode, ResamplesTo16kKeepingPitchAndLength) {
     // A 1 kHz tone crosses zero 2000 times a second whatever the rate.
     EXPECT_NEAR(zero_crossings(*out), 2000, 20) << rate;
   }
+}
+
+TEST(Decode, ResamplingIsDeterministic) {
+  // No dither: the recognizer must get the same samples for the same audio every time.
+  auto noise = white_noise(1.0, 3000.0);
+  auto wav = make_wav(noise, 44100, 1);
+  auto a = decode_all(wav);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // another clock reading
+  auto b = decode_all(wav);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
 }
 
 TEST(Decode, WavIsDetectedByItsHeaderWhateverTheSettings) {
