@@ -102,8 +102,10 @@ Result<void> Conversation::set_timezone(const std::string& tz) {
   return {};
 }
 
-Result<boost::json::object> Conversation::on_utterance(std::string_view text, const std::string& turn_id,
-                                                       const std::optional<std::string>& transcript) {
+// Decides the answer and queues both turns in one write; `next` is the context after it.
+Result<QueuedResponse> Conversation::answer(std::string_view text, const std::string& turn_id,
+                                            const std::optional<std::string>& transcript,
+                                            internal::DialogState& next) {
   const internal::Deps& deps = engine_.impl_->deps;
   if (auto ok = check_text(text, engine_.options()); !ok) return ok.error();
   std::string_view words = trim(text);
@@ -114,20 +116,40 @@ Result<boost::json::object> Conversation::on_utterance(std::string_view text, co
   std::vector<store::Turn> turns;
   turns.reserve(2);
   turns.push_back(make_turn(deps, user_id_, "user", transcript ? *transcript : std::string(words), std::nullopt));
-  internal::DialogState next = state_->dialog;
+  next = state_->dialog;
   auto answer = internal::decide(deps, engine_.options(), next, user_id_, timezone_, *loaded, words, parsed);
   if (!answer) {
     // The words were said even when no answer could be made; they stay in the history.
     if (auto ok = deps.store.append_turn(turns.front()); !ok) return internal::store_failure(ok.error());
     return answer.error();
   }
-  // Both turns in one write: one commit per utterance instead of two.
   turns.push_back(make_turn(deps, user_id_, "assistant", answer->message, answer->action));
-  if (auto ids = deps.store.append_turns(turns); !ids) return internal::store_failure(ids.error());
-  next.last = *answer;
-  state_->dialog = std::move(next);
-  return response_object(*answer, turn_id, transcript);
+  QueuedResponse out{response_object(*answer, turn_id, transcript), deps.store.queue_turns(std::move(turns))};
+  next.last = std::move(*answer);
+  return out;
 }
+
+Result<boost::json::object> Conversation::on_utterance(std::string_view text, const std::string& turn_id,
+                                                       const std::optional<std::string>& transcript) {
+  internal::DialogState next;
+  auto queued = answer(text, turn_id, transcript, next);
+  if (!queued) return queued.error();
+  // The context moves on only once the turns are stored.
+  if (auto ids = queued->stored->wait(); !ids) return queue_failure(ids.error());
+  state_->dialog = std::move(next);
+  return std::move(queued->response);
+}
+
+Result<QueuedResponse> Conversation::queue_utterance(std::string_view text, const std::string& turn_id,
+                                                     const std::optional<std::string>& transcript) {
+  internal::DialogState next;
+  auto queued = answer(text, turn_id, transcript, next);
+  if (!queued) return queued.error();
+  state_->dialog = std::move(next);
+  return queued;
+}
+
+Error Conversation::queue_failure(const Error& store_error) { return internal::store_failure(store_error); }
 
 Result<boost::json::object> Conversation::on_confirm(const std::string& action_id, bool confirmed,
                                                      const std::string& turn_id) {

@@ -22,6 +22,10 @@
 
 namespace hark::dialog {
 
+namespace internal {
+struct DialogState;
+}
+
 struct Options {
   // Said when nothing was understood.
   std::string fallback_message = "Sorry, I didn't understand that.";
@@ -53,6 +57,14 @@ class Engine {
   std::unique_ptr<Impl> impl_;
 };
 
+// An answer whose history turns are queued in the store but maybe not yet committed.
+struct QueuedResponse {
+  boost::json::object response;
+  // Send `response` only once this is done without error; when it failed, the turns are
+  // not stored and the client gets an error instead (see Conversation::queue_failure).
+  std::shared_ptr<store::TurnCommit> stored;
+};
+
 class Conversation {
  public:
   Conversation(Engine& engine, std::int64_t user_id);
@@ -69,6 +81,16 @@ class Conversation {
   Result<boost::json::object> on_utterance(std::string_view text, const std::string& turn_id,
                                            const std::optional<std::string>& transcript = {});
 
+  // The same, but returns as soon as the turns are queued for the store's next group
+  // commit, so the calling thread does not wait for the disk. The connection's context
+  // moves on at once (a "yes" right behind the utterance confirms it); if the commit then
+  // fails, the client gets queue_failure's error for this turn and the words are not in
+  // the history.
+  Result<QueuedResponse> queue_utterance(std::string_view text, const std::string& turn_id,
+                                         const std::optional<std::string>& transcript = {});
+  // The error for a queued utterance whose commit failed (Errc::unavailable).
+  static Error queue_failure(const Error& store_error);
+
   // A `confirm` message. Errc::not_found when `action_id` is not the pending action.
   Result<boost::json::object> on_confirm(const std::string& action_id, bool confirmed,
                                          const std::string& turn_id);
@@ -79,6 +101,8 @@ class Conversation {
 
  private:
   struct State;
+  Result<QueuedResponse> answer(std::string_view text, const std::string& turn_id,
+                                const std::optional<std::string>& transcript, internal::DialogState& next);
   Engine& engine_;
   std::int64_t user_id_;
   std::string timezone_ = "UTC";

@@ -1,7 +1,10 @@
 // The Store on SQLite. One writer connection under a mutex (SQLite allows one writer at a
 // time anyway) and a few reader connections that, in WAL mode, read concurrently with it.
+// History turns are written by a TurnWriter (group commit) on the same writer connection.
+#include "store/sqlite_checkpointer.h"
 #include "store/sqlite_connection.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_turn_writer.h"
 #include "store/store.h"
 
 #include <boost/json.hpp>
@@ -77,6 +80,12 @@ class SqliteStore final : public Store {
           std::make_unique<Connection>(path, Connection::Mode::read_only, options.busy_timeout));
       free_readers_.push_back(readers_.back().get());
     }
+    // Checkpoints leave the commit path (see Checkpointer): no answer waits for one.
+    if (auto off = writer_.exec("PRAGMA wal_autocheckpoint=0"); !off) {
+      throw std::runtime_error("cannot prepare database " + path.string() + ": " + off.error().detail);
+    }
+    checkpointer_ = std::make_unique<sqlite::Checkpointer>(path, options.busy_timeout, kCheckpointPeriod);
+    turn_writer_ = std::make_unique<sqlite::TurnWriter>(writer_, writer_mutex_);
   }
 
   Result<void> ping() override {
@@ -216,35 +225,15 @@ class SqliteStore final : public Store {
     return ids->front();
   }
 
-  // Group commit: every caller queues its turns; whoever finds no commit running becomes
-  // the leader and writes everything queued (its own and the followers') in one
-  // transaction, so one WAL commit serves many utterances under load and an idle server
-  // adds no delay. Each caller returns only once its own turns are committed, so nothing
-  // is buffered that a shutdown could lose. Per-caller savepoints keep one caller's
-  // failure (a deleted user) from failing the others.
   Result<std::vector<std::int64_t>> append_turns(const std::vector<Turn>& turns) override {
     if (turns.empty()) return std::vector<std::int64_t>{};
-    TurnBatch mine{&turns, {}, {}, false};
-    std::unique_lock lock(queue_mutex_);
-    queue_.push_back(&mine);
-    while (!mine.done) {
-      if (committing_) {
-        queue_cv_.wait(lock);
-        continue;
-      }
-      committing_ = true;
-      std::vector<TurnBatch*> batch;
-      batch.swap(queue_);
-      lock.unlock();
-      commit_turns(batch);
-      lock.lock();
-      for (auto* b : batch) b->done = true;
-      committing_ = false;
-      queue_cv_.notify_all();
-    }
-    if (!mine.status) return mine.status.error();
-    return std::move(mine.ids);
+    return queue_turns(turns)->wait();
   }
+
+  std::shared_ptr<TurnCommit> queue_turns(std::vector<Turn> turns) override {
+    return turn_writer_->queue(std::move(turns));
+  }
+
   Result<std::vector<Turn>> history(std::int64_t user_id, int limit, std::int64_t before_id) override {
     std::vector<Turn> out;
     if (limit <= 0) return out;
@@ -475,52 +464,6 @@ class SqliteStore final : public Store {
     return e;
   }
 
-  struct TurnBatch {
-    const std::vector<Turn>* turns;
-    std::vector<std::int64_t> ids;
-    Result<void> status;
-    bool done;
-  };
-
-  // Runs on the leader's thread, outside queue_mutex_.
-  void commit_turns(const std::vector<TurnBatch*>& batch) {
-    std::lock_guard lock(writer_mutex_);
-    auto fail_all = [&](const Error& e) {
-      for (auto* b : batch) {
-        b->ids.clear();
-        b->status = e;
-      }
-    };
-    auto tx = Transaction::begin(writer_);
-    if (!tx) return fail_all(tx.error());
-    for (auto* b : batch) {
-      if (auto sp = writer_.exec("SAVEPOINT turns"); !sp) return fail_all(sp.error());
-      auto written = insert_turns(*b);
-      if (!written) {
-        b->ids.clear();
-        b->status = written.error();
-        if (auto rb = writer_.exec("ROLLBACK TO turns"); !rb) return fail_all(rb.error());
-      }
-      if (auto rel = writer_.exec("RELEASE turns"); !rel) return fail_all(rel.error());
-    }
-    if (auto committed = tx->commit(); !committed) fail_all(committed.error());
-  }
-
-  Result<void> insert_turns(TurnBatch& b) {
-    b.ids.reserve(b.turns->size());
-    for (const auto& turn : *b.turns) {
-      auto s = writer_.prepare(
-          "INSERT INTO turns (user_id, role, text, action_json, created_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)");
-      if (!s) return s.error();
-      s->bind(1, turn.user_id).bind(2, turn.role).bind(3, turn.text).bind(4, turn.action_json).bind(5, turn.created_at);
-      auto done = s->run();
-      if (!done) return fk_as_not_found(done.error());
-      b.ids.push_back(s->last_insert_rowid());
-    }
-    return {};
-  }
-
   void forget_contacts(std::int64_t user_id) {
     std::lock_guard lock(contacts_mutex_);
     contacts_cache_.erase(user_id);
@@ -539,11 +482,6 @@ class SqliteStore final : public Store {
 
   std::atomic<std::uint64_t> revocation_epoch_{0};
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_cv_;
-  std::vector<TurnBatch*> queue_;
-  bool committing_ = false;
-
   std::mutex writer_mutex_;
   Connection writer_;
 
@@ -551,6 +489,11 @@ class SqliteStore final : public Store {
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<Connection>> readers_;
   std::vector<Connection*> free_readers_;
+
+  static constexpr auto kCheckpointPeriod = std::chrono::milliseconds(100);
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;
+  // Last: destroyed first, committing what is still queued while the rest is alive.
+  std::unique_ptr<sqlite::TurnWriter> turn_writer_;
 };
 
 }  // namespace

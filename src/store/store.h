@@ -9,9 +9,12 @@
 #include "common/error.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +59,28 @@ struct Reminder {
   std::string text;
   std::string datetime;  // "YYYY-MM-DDTHH:MM" in the user's time zone
   std::int64_t created_at = 0;
+};
+
+// The outcome of turns handed to Store::queue_turns: done once they are committed (or
+// failed). Thread-safe.
+class TurnCommit {
+ public:
+  bool done() const;
+  // Blocks until done; then the turns' ids in order, or why none of them was stored.
+  Result<std::vector<std::int64_t>> wait() const;
+  // Calls `f` once done: at once on this thread when it already is, else on the thread
+  // that finishes it (keep `f` short; it must not call the store). A later call replaces
+  // a callback that has not run yet.
+  void on_done(std::function<void()> f);
+  // For stores: the outcome; wakes waiters and runs the callback. Call once.
+  void finish(Result<std::vector<std::int64_t>> result);
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable cv_;
+  bool done_ = false;
+  Result<std::vector<std::int64_t>> result_{std::vector<std::int64_t>{}};
+  std::function<void()> on_done_;
 };
 
 class Store {
@@ -105,6 +130,17 @@ class Store {
       ids.push_back(*id);
     }
     return ids;
+  }
+  // Queues `turns` (all or none, in order) for the next commit and returns at once; the
+  // ticket tells when they are committed. Turns queued after an earlier call returned are
+  // committed after that call's turns, so one caller's turns keep their order. A caller that promised durability (a response
+  // sent only after its turns are stored) waits for the ticket before answering. The
+  // SQLite store commits everything queued meanwhile in one transaction, on its own
+  // thread; this default, for other stores, appends before it returns.
+  virtual std::shared_ptr<TurnCommit> queue_turns(std::vector<Turn> turns) {
+    auto ticket = std::make_shared<TurnCommit>();
+    ticket->finish(append_turns(turns));
+    return ticket;
   }
   virtual Result<std::vector<Turn>> history(std::int64_t user_id, int limit,
                                             std::int64_t before_id) = 0;

@@ -391,6 +391,38 @@ TEST_F(StoreFailureTest, HistoryWriteFailsThenRecovers) {
   EXPECT_EQ(retry->at("action").at("needs_confirmation"), false);
 }
 
+// A queued utterance answers before its turns are stored; the context moves on at once, the
+// ticket tells when the turns are in the history, and a failed write shows on the ticket.
+TEST_F(StoreFailureTest, QueuedUtteranceMovesOnAndReportsItsCommit) {
+  auto call = convo_.queue_utterance("Call Mom", "t1");
+  ASSERT_TRUE(call) << call.error().detail;
+  ASSERT_TRUE(call->stored);
+  auto id = call->response.at("action").at("id");
+  EXPECT_EQ(call->response.at("turn_id"), "t1");
+  // "yes" right behind it, before waiting, confirms the pending call.
+  auto yes = convo_.queue_utterance("yes", "t2");
+  ASSERT_TRUE(yes);
+  EXPECT_EQ(yes->response.at("action").at("id"), id);
+  ASSERT_TRUE(call->stored->wait());
+  ASSERT_TRUE(yes->stored->wait());
+  auto history = world_.store->history(world_.user_id, 10, 0);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 4u);
+  EXPECT_EQ((*history)[3].text, "Call Mom");
+  EXPECT_EQ((*history)[1].text, "yes");
+
+  failing_.fail_turns = true;
+  auto lost = convo_.queue_utterance("what time is it", "t3");
+  ASSERT_TRUE(lost);  // answered; the write is what fails
+  auto stored = lost->stored->wait();
+  ASSERT_FALSE(stored);
+  EXPECT_EQ(Conversation::queue_failure(stored.error()).code, Errc::unavailable);
+  failing_.fail_turns = false;
+  auto after = world_.store->history(world_.user_id, 10, 0);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->size(), 4u);
+}
+
 TEST_F(StoreFailureTest, ContactsAndListsFailures) {
   failing_.fail_contacts = true;
   auto r = convo_.on_utterance("Call Mom", "t1");

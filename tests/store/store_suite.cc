@@ -315,6 +315,65 @@ TEST_P(StoreTest, AppendTurnsForMissingUserWritesNothing) {
   EXPECT_EQ(r.error().code, Errc::not_found);
 }
 
+// queue_turns returns a ticket at once; many callers' turns queued without waiting are all
+// stored, each caller's in its order, and a ghost caller's failure is its ticket's alone.
+TEST_P(StoreTest, QueuedTurnsAreStoredInOrderAndFailAlone) {
+  auto u = make_user("queued@example.com");
+  std::vector<std::shared_ptr<TurnCommit>> tickets;
+  std::vector<std::shared_ptr<TurnCommit>> ghosts;
+  for (int i = 0; i < 50; ++i) {
+    auto n = std::to_string(i);
+    tickets.push_back(store_->queue_turns({turn(u.id, "user", "q" + n, i), turn(u.id, "assistant", "a" + n, i)}));
+    if (i % 10 == 3) ghosts.push_back(store_->queue_turns({turn(888888, "user", "ghost", i)}));
+  }
+  std::int64_t last_id = 0;
+  for (auto& t : tickets) {
+    auto ids = t->wait();
+    ASSERT_TRUE(ids) << ids.error().detail;
+    EXPECT_TRUE(t->done());
+    ASSERT_EQ(ids->size(), 2u);
+    EXPECT_GT((*ids)[0], last_id);
+    EXPECT_LT((*ids)[0], (*ids)[1]);
+    last_id = (*ids)[1];
+  }
+  for (auto& g : ghosts) {
+    auto r = g->wait();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::not_found);
+  }
+  auto all = store_->history(u.id, 1000, 0);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 100u);
+  EXPECT_EQ(all->back().text, "q0");
+  EXPECT_EQ(all->front().text, "a49");
+  auto empty = store_->queue_turns({});
+  auto none = empty->wait();
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
+TEST(TurnCommitTest, CallbackRunsOnFinishOrAtOnceWhenAlreadyDone) {
+  TurnCommit pending;
+  int calls = 0;
+  pending.on_done([&] { ++calls; });
+  pending.on_done([&] { calls += 10; });  // replaces the first, which has not run
+  EXPECT_FALSE(pending.done());
+  EXPECT_EQ(calls, 0);
+  pending.finish(std::vector<std::int64_t>{7, 8});
+  EXPECT_EQ(calls, 10);
+  ASSERT_TRUE(pending.wait());
+  EXPECT_EQ(*pending.wait(), (std::vector<std::int64_t>{7, 8}));
+  pending.on_done([&] { ++calls; });  // already done: runs here
+  EXPECT_EQ(calls, 11);
+
+  TurnCommit failed;
+  std::thread finisher([&] { failed.finish(make_error(Errc::unavailable, "disk gone")); });
+  auto r = failed.wait();
+  finisher.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::unavailable);
+}
+
 // Concurrent pairs (committed together by a group-committing store) lose nothing, keep each
 // pair adjacent in its order, and one caller's failure does not fail the others.
 TEST_P(StoreTest, ConcurrentAppendTurnsLoseNoTurnAndKeepOrder) {
