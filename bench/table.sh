@@ -60,7 +60,7 @@ END {
     split(order[o], lc, SUBSEP)
     k = "hark" SUBSEP lc[1] SUBSEP lc[2]
     if (lc[1] ~ /^mix/ && (k, "audio_frames") in val)
-      printf "mix, %s connections: %s audio frames sent, %s replies on speech connections. Speech is not decoded yet: Hark answers speech_unavailable once per utterance.\n",
+      printf "mix, %s connections: %s audio frames sent, %s replies on speech connections (transcripts, responses or errors).\n",
         lc[2], val[k, "audio_frames"], val[k, "audio_replies"]
   }
   print ""

@@ -23,6 +23,9 @@ struct Layer {
   std::optional<std::chrono::seconds> access_ttl, drain_timeout, ws_auth_timeout;
   std::optional<std::string> log_level, jwt_secret;
   std::optional<std::size_t> max_body_bytes, max_frame_bytes;
+  std::optional<bool> speech;
+  std::optional<std::filesystem::path> speech_cache_dir;
+  std::optional<int> speech_decoders, speech_threads, end_silence_ms, speech_max_wait_ms;
 };
 
 template <class T>
@@ -47,6 +50,12 @@ void apply(Config& c, const Layer& l) {
   set_if(c.jwt_secret, l.jwt_secret);
   set_if(c.max_body_bytes, l.max_body_bytes);
   set_if(c.max_frame_bytes, l.max_frame_bytes);
+  set_if(c.speech, l.speech);
+  if (l.speech_cache_dir) c.speech_cache_dir = l.speech_cache_dir;
+  set_if(c.speech_decoders, l.speech_decoders);
+  set_if(c.speech_threads, l.speech_threads);
+  set_if(c.end_silence_ms, l.end_silence_ms);
+  set_if(c.speech_max_wait_ms, l.speech_max_wait_ms);
 }
 
 Error bad(const std::string& where, const std::string& what) {
@@ -136,6 +145,25 @@ Result<void> set_value(Layer& l, const std::string& name, const std::string& v,
     if (!n) return n.error();
     (name == "max_body_bytes" ? l.max_body_bytes : l.max_frame_bytes) =
         static_cast<std::size_t>(*n);
+  } else if (name == "speech_cache_dir") {
+    if (v.empty()) return bad(where, "must not be empty");
+    l.speech_cache_dir = v;
+  } else if (name == "speech") {
+    auto b = parse_bool(v, where);
+    if (!b) return b.error();
+    l.speech = *b;
+  } else if (name == "speech_decoders" || name == "speech_threads") {
+    auto n = parse_int(v, where, 1, 64);
+    if (!n) return n.error();
+    (name == "speech_decoders" ? l.speech_decoders : l.speech_threads) = static_cast<int>(*n);
+  } else if (name == "end_silence_ms") {
+    auto n = parse_int(v, where, 200, 5000);
+    if (!n) return n.error();
+    l.end_silence_ms = static_cast<int>(*n);
+  } else if (name == "speech_max_wait_ms") {
+    auto n = parse_int(v, where, 0, 60000);
+    if (!n) return n.error();
+    l.speech_max_wait_ms = static_cast<int>(*n);
   } else if (name == "max_messages_per_second") {
     auto n = parse_int(v, where, 1, 100000);
     if (!n) return n.error();
@@ -154,7 +182,9 @@ Result<Layer> from_env(const EnvLookup& env) {
       {"HARK_THREADS", "threads"},     {"HARK_WORKERS", "workers"},
       {"HARK_ALLOW_REGISTER", "allow_register"}, {"HARK_ACCESS_TTL", "access_ttl"},
       {"HARK_LOG_LEVEL", "log_level"}, {"HARK_JWT_SECRET", "jwt_secret"},
-      {"HARK_WS_AUTH_TIMEOUT", "ws_auth_timeout"},
+      {"HARK_WS_AUTH_TIMEOUT", "ws_auth_timeout"}, {"HARK_SPEECH", "speech"},
+      {"HARK_SPEECH_DECODERS", "speech_decoders"}, {"HARK_SPEECH_THREADS", "speech_threads"},
+      {"HARK_END_SILENCE_MS", "end_silence_ms"}, {"HARK_SPEECH_CACHE_DIR", "speech_cache_dir"},
   };
   for (auto [var, name] : kVars) {
     auto v = env(var);
@@ -171,7 +201,8 @@ Result<Layer> from_cli(const std::vector<std::string>& args, std::vector<std::st
       {"--host", "host"},       {"--port", "port"},         {"--data-dir", "data_dir"},
       {"--config", "config"},   {"--threads", "threads"},   {"--workers", "workers"},
       {"--access-ttl", "access_ttl"}, {"--log-level", "log_level"},
-      {"--ws-auth-timeout", "ws_auth_timeout"},
+      {"--ws-auth-timeout", "ws_auth_timeout"}, {"--speech-decoders", "speech_decoders"},
+      {"--speech-cache-dir", "speech_cache_dir"},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];
@@ -188,6 +219,11 @@ Result<Layer> from_cli(const std::vector<std::string>& args, std::vector<std::st
     if (flag == "--no-register") {
       if (inline_value) return bad(flag, "takes no value");
       l.allow_register = false;
+      continue;
+    }
+    if (flag == "--no-speech") {
+      if (inline_value) return bad(flag, "takes no value");
+      l.speech = false;
       continue;
     }
     if (flag == "--skills-dir") {

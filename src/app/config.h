@@ -37,6 +37,22 @@ struct Config {
   // Time a WebSocket client has to send its `auth` message when it did not authenticate
   // on the upgrade. --ws-auth-timeout, HARK_WS_AUTH_TIMEOUT, ws_auth_timeout:
   std::chrono::seconds ws_auth_timeout{10};
+  // Speech recognition. Off: audio answers speech_unavailable (and start-up loads no
+  // decoders). --no-speech, HARK_SPEECH, speech:
+  bool speech = true;
+  // Warm pocketsphinx decoders (~150 MB each): utterances decoded at once.
+  // --speech-decoders, HARK_SPEECH_DECODERS, speech_decoders:
+  int speech_decoders = 2;
+  // Threads decoding speech, apart from the workers. HARK_SPEECH_THREADS, speech_threads:
+  int speech_threads = 2;
+  // Silence after speech that ends an utterance (a session may set its own).
+  // HARK_END_SILENCE_MS, end_silence_ms:
+  int end_silence_ms = 700;
+  // Where compiled language models are kept, by content hash (safe to share between
+  // servers). Default DATA_DIR/asr. --speech-cache-dir, HARK_SPEECH_CACHE_DIR, speech_cache_dir:
+  std::optional<std::filesystem::path> speech_cache_dir;
+  // How long an utterance waits for a free decoder before it answers busy (config file only).
+  int speech_max_wait_ms = 1500;
 };
 
 // Reads an environment variable; nullopt when unset. Tests pass their own.

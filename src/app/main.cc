@@ -31,6 +31,11 @@ options (serve, user add); each also comes from the environment or the config fi
   --access-ttl SECONDS access token lifetime (HARK_ACCESS_TTL, default 3600)
   --log-level LEVEL    trace, debug, info, warn, error, critical, off (HARK_LOG_LEVEL)
   --ws-auth-timeout S  time to send the WebSocket `auth` message (HARK_WS_AUTH_TIMEOUT, default 10)
+  --no-speech          no speech recognition: audio answers speech_unavailable (HARK_SPEECH=false)
+  --speech-decoders N  warm speech decoders, ~150 MB each (HARK_SPEECH_DECODERS, default 2)
+  --speech-cache-dir D compiled language models (HARK_SPEECH_CACHE_DIR, default DATA_DIR/asr)
+  HARK_SPEECH_THREADS  threads decoding speech (default 2)
+  HARK_END_SILENCE_MS  silence that ends a spoken utterance (default 700)
   HARK_JWT_SECRET      token signing key (default: generated into DATA_DIR/secret.key)
 )";
 

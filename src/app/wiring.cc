@@ -1,5 +1,7 @@
 #include "app/wiring.h"
 
+#include "asr/domain_check.h"
+#include "asr/service.h"
 #include "asr/transcribe.h"
 #include "auth/auth.h"
 #include "common/clock.h"
@@ -103,8 +105,23 @@ int serve(const Config& config) {
   so.max_messages_per_second = config.max_messages_per_second;
   so.drain_timeout = config.drain_timeout;
   so.auth_timeout = config.ws_auth_timeout;
+  so.speech_threads = config.speech_threads;
+  so.end_silence = std::chrono::milliseconds(config.end_silence_ms);
+  // Decoders load in the background (seconds): the server answers at once, and audio gets
+  // speech_unavailable until they are ready.
+  std::unique_ptr<asr::SpeechService> speech;
+  if (config.speech) {
+    asr::ServiceOptions o;
+    o.model.cache_dir = config.speech_cache_dir.value_or(config.data_dir / "asr");
+    o.pool.size = config.speech_decoders;
+    o.pool.max_wait = std::chrono::milliseconds(config.speech_max_wait_ms);
+    // The skills' model alone first, kept when its words make a command (asr/domain_check.h).
+    o.pool.decoder.domain_check = asr::parser_domain_check(*parser, registry);
+    o.pool.decoder.command_check = asr::parser_command_check(*parser);
+    speech = std::make_unique<asr::SpeechService>(registry, o);
+  }
   {
-    server::Server server(so, server::Deps{*auth, *store, engine, registry, system_clock()});
+    server::Server server(so, server::Deps{*auth, *store, engine, registry, system_clock(), speech.get()});
     auto port = server.listen();
     if (!port) {
       spdlog::error("{}", port.error().detail);
@@ -190,13 +207,17 @@ int transcribe(const std::filesystem::path& wav, const Config& config) {
     return kExitUsage;
   }
   asr::ModelOptions model;
-  model.cache_dir = config.data_dir / "asr";
-  auto text = asr::transcribe_with_skills(registry, wav, model);
+  model.cache_dir = config.speech_cache_dir.value_or(config.data_dir / "asr");
+  nlu::Parser parser(registry);
+  // Decodes the way the server does.
+  asr::DecoderOptions decoder;
+  decoder.domain_check = asr::parser_domain_check(parser, registry);
+  decoder.command_check = asr::parser_command_check(parser);
+  auto text = asr::transcribe_with_skills(registry, wav, model, decoder);
   if (!text) {
     std::cerr << "error: " << text.error().detail << std::endl;
     return 1;
   }
-  nlu::Parser parser(registry);
   auto parsed = parser.parse(*text, nlu::Context{});
   std::cout << "transcript: " << *text << "\n"
             << "intent: " << parsed.intent << " (confidence " << parsed.confidence << ")\n";

@@ -2,7 +2,17 @@
 // intent + slots), clean and with kitchen noise mixed in.
 //
 //   barista_eval --data DIR [--skills-dir examples/skills] [--snr 12] [--cache DIR]
-//                [--domain-weight W] [--lw X] [--no-general] [--limit N] [--out FILE]
+//                [--domain-weight W] [--lw X] [--wip X] [--no-general] [--limit N] [--out FILE]
+//                [--one-pass] [--domain-first] [--nbest N] [--domain-lw X] [--samples N]
+//                [--no-clean] [--no-noisy]
+//
+// By default it decodes the way the server does: the mixed model first, its words kept when
+// they make a command (a template match); else the skills' model alone, its words kept when
+// they parse to a command of closed-list/typed slots (asr/domain_check.h, trying up to
+// --nbest runner-up hypotheses); else the mixed model's words. --domain-first: skip the first
+// mixed pass. --one-pass: the mixed model alone.
+// --out writes a line per decode: file, clean/noisy, ok/FAIL, transcript, what was wrong,
+// and what the skills' model alone heard.
 //
 // DIR holds 16 kHz WAVs, labels.jsonl ({"file", "intent", "slots": {slot: spoken value}})
 // and kitchen-noise.wav. A command counts only when the intent and every slot are right:
@@ -12,6 +22,7 @@
 // underscores ("orderDrink" = "order_drink").
 // Also printed: the share of commands whose transcript contains every labelled slot phrase
 // (or a synonym), a measure of the recognizer alone.
+#include "asr/domain_check.h"
 #include "asr/language_model.h"
 #include "asr/transcribe.h"
 #include "audio/audio.h"
@@ -163,7 +174,8 @@ std::vector<Label> read_labels(const fs::path& p) {
 
 int usage() {
   std::cerr << "usage: barista_eval --data DIR [--skills-dir DIR] [--snr DB] [--cache DIR] [--domain-weight W]\n"
-               "                    [--lw X] [--wip X] [--no-general] [--no-builtin] [--no-clean] [--limit N] [--out FILE]\n";
+               "                    [--lw X] [--wip X] [--no-general] [--no-builtin] [--no-clean] [--no-noisy] [--limit N]\n"
+               "                    [--one-pass] [--nbest N] [--domain-lw X] [--samples N] [--out FILE]\n";
   return 2;
 }
 
@@ -176,7 +188,7 @@ int main(int argc, char** argv) {
   asr::DecoderOptions decoder_options;
   double snr = 12.0;
   std::size_t limit = 0;
-  bool builtin = true, clean = true, noisy_too = true;
+  bool builtin = true, clean = true, noisy_too = true, one_pass = false, domain_first = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -198,6 +210,11 @@ int main(int argc, char** argv) {
     else if (a == "--beam") decoder_options.beam = std::stod(next());
     else if (a == "--wbeam") decoder_options.word_beam = std::stod(next());
     else if (a == "--no-noisy") noisy_too = false;
+    else if (a == "--one-pass") one_pass = true;
+    else if (a == "--domain-first") domain_first = true;
+    else if (a == "--nbest") decoder_options.domain_nbest = std::stoi(next());
+    else if (a == "--domain-lw") decoder_options.domain_language_weight = std::stod(next());
+    else if (a == "--samples") model_options.samples_per_sentence = std::stoi(next());
     else if (a == "--limit") limit = std::stoul(next());
     else if (a == "--out") out_path = next();
     else return usage();
@@ -224,12 +241,22 @@ int main(int argc, char** argv) {
     std::cerr << "model: " << model.error().detail << "\n";
     return 1;
   }
+  nlu::Parser parser(registry);
+  std::string domain_words;  // what the skills' model alone heard, for --out
+  if (!one_pass) {
+    decoder_options.domain_check = [&domain_words, check = asr::parser_domain_check(parser, registry)](
+                                       std::string_view words) {
+      domain_words = words;
+      return check(words);
+    };
+    // As the server decodes: the mixed model's words first when they make a command.
+    if (!domain_first) decoder_options.command_check = asr::parser_command_check(parser);
+  }
   auto recognizer = asr::make_pocketsphinx(*model, decoder_options);
   if (!recognizer) {
     std::cerr << "recognizer: " << recognizer.error().detail << "\n";
     return 1;
   }
-  nlu::Parser parser(registry);
   const nlu::Context ctx;
   const auto noise = read_wav(data / "kitchen-noise.wav").value_or(std::vector<std::int16_t>{});
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -250,6 +277,7 @@ int main(int argc, char** argv) {
     for (int noisy = clean ? 0 : 1; noisy < (noisy_too ? 2 : 1); ++noisy) {
       const auto input = noisy ? mix(*samples, noise, snr, asr::content_hash(l.file)) : *samples;
       const std::clock_t d0 = std::clock();  // CPU time: the machine may be shared
+      domain_words.clear();
       auto text = asr::transcribe_samples(**recognizer, input);
       decode_s += static_cast<double>(std::clock() - d0) / CLOCKS_PER_SEC;
       runs += 1;
@@ -263,7 +291,7 @@ int main(int argc, char** argv) {
       (noisy ? heard_noisy : heard_clean) += heard;
       if (out.is_open())
         out << l.file << '\t' << (noisy ? "noisy" : "clean") << '\t' << (ok ? "ok" : "FAIL") << '\t'
-            << transcript << '\t' << why << '\n';
+            << transcript << '\t' << why << '\t' << domain_words << '\n';
     }
     std::fprintf(stderr, "\r%d/%zu", n, labels.size());
   }

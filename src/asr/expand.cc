@@ -3,11 +3,16 @@
 #include "asr/language_model.h"
 
 #include <cctype>
+#include <cmath>
 #include <random>
 #include <stdexcept>
+#include <string_view>
 
 namespace hark::asr {
 namespace {
+
+// Extra samples per doubling of a template's expansions beyond the budget (see expand_skill).
+constexpr double kVarietyGain = 1.0;
 
 // Stand-ins for the values of typed slots: enough variety for the n-gram to learn the words
 // around a slot and the usual shapes of its values.
@@ -249,6 +254,15 @@ std::vector<std::vector<std::string>> expand_skill(const skills::Skill& skill,
       continue;  // the skill loader reports template errors; the model just skips them
     }
     const double n = expander.count(root);
+    // A user skill's template with many expansions (a coffee order: size x roast x shots x
+    // drink x milk x sugar) needs more samples for the n-gram to see its word pairs, and
+    // should not be drowned by the many built-in templates: its budget grows with the log
+    // of its variety. Built-in skills keep the flat budget their balance was tuned with
+    // (growing theirs too pulled "call mom" away in the built-in recognizer tests).
+    const bool grows = !std::string_view(skill.source).starts_with("builtin:");
+    const double variety =
+        grows && n > static_cast<double>(budget) ? std::log2(n / static_cast<double>(budget)) : 0;
+    const auto samples = static_cast<std::size_t>(static_cast<double>(budget) * (1.0 + kVarietyGain * variety));
     if (n <= static_cast<double>(budget)) {
       auto phrases = expander.all(root);
       const std::size_t repeat = (budget + phrases.size() - 1) / std::max<std::size_t>(1, phrases.size());
@@ -257,7 +271,7 @@ std::vector<std::vector<std::string>> expand_skill(const skills::Skill& skill,
           for (std::size_t r = 0; r < repeat; ++r) out.push_back(p);
     } else {
       std::mt19937 rng(static_cast<std::uint32_t>(content_hash(skill.name) + i));
-      for (std::size_t s = 0; s < budget; ++s) {
+      for (std::size_t s = 0; s < samples; ++s) {
         std::vector<std::string> p;
         expander.sample(root, rng, p);
         if (!p.empty()) out.push_back(std::move(p));

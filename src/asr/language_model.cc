@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bump when the way models are built changes, so that old cache entries are not reused.
-constexpr std::string_view kBuilderVersion = "hark-lm-3";
+constexpr std::string_view kBuilderVersion = "hark-lm-5";
 
 std::string hex(std::uint64_t v) {
   char buf[17];

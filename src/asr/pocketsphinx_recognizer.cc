@@ -5,9 +5,14 @@
 #include <pocketsphinx.h>
 #include <sphinxbase/ngram_model.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <functional>
+#include <optional>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 namespace hark::asr {
@@ -17,6 +22,8 @@ class PocketsphinxRecognizer final : public Recognizer {
  public:
   PocketsphinxRecognizer(cmd_ln_t* config, ps_decoder_t* ps) : config_(config), ps_(ps) {}
   ~PocketsphinxRecognizer() override {
+    if (domain_lm_) ngram_model_free(domain_lm_);
+    if (general_lm_) ngram_model_free(general_lm_);
     ps_free(ps_);
     cmd_ln_free_r(config_);
   }
@@ -26,13 +33,15 @@ class PocketsphinxRecognizer final : public Recognizer {
     in_utt_ = false;
     if (ps_start_utt(ps_) < 0) return make_error(Errc::internal, "the recognizer could not start");
     in_utt_ = true;
+    dither_.seed(kDitherSeed);
     return {};
   }
 
   Result<void> process(std::span<const std::int16_t> samples) override {
     if (!in_utt_) return make_error(Errc::internal, "no utterance started");
     if (samples.empty()) return {};
-    if (ps_process_raw(ps_, samples.data(), samples.size(), FALSE, FALSE) < 0)
+    const auto dithered = dither(samples);
+    if (ps_process_raw(ps_, dithered.data(), dithered.size(), FALSE, FALSE) < 0)
       return make_error(Errc::internal, "the recognizer failed on this audio");
     return {};
   }
@@ -54,12 +63,41 @@ class PocketsphinxRecognizer final : public Recognizer {
   }
 
   Result<std::string> recognize(std::span<const std::int16_t> utterance) override {
-    if (auto r = start(); !r) return r.error();
-    if (!utterance.empty() && ps_process_raw(ps_, utterance.data(), utterance.size(), FALSE, TRUE) < 0) {
-      cancel();
-      return make_error(Errc::internal, "the recognizer failed on this audio");
+    if (!domain_check_) {
+      return decode(utterance);
     }
-    return finish();
+    std::optional<Result<std::string>> mixed;
+    if (command_check_) {
+      mixed = decode(utterance);
+      if (!*mixed) return *mixed;
+      if (!(*mixed)->empty() && command_check_(**mixed)) return *mixed;
+    }
+    // The skills' model alone hears their commands far better than the mix (the general
+    // model pulls "large" to "launch"), but forces anything else into some command: its
+    // words stand only when the check accepts them (see DecoderOptions::domain_check).
+    ps_set_search(ps_, kDomainSearch);
+    auto domain = decode(utterance);
+    std::optional<std::string> accepted;
+    if (domain && !domain->empty()) {
+      if (domain_check_(*domain)) accepted = *domain;
+      else accepted = next_best_accepted(*domain);
+    }
+    ps_set_search(ps_, kMixedSearch);
+    if (!domain) return domain.error();
+    if (accepted) return *accepted;
+    if (mixed) return *mixed;
+    return decode(utterance);
+  }
+
+  // The first search is the skills' model alone; the mixed one is added under this name.
+  static constexpr const char* kDomainSearch = "_default";
+  static constexpr const char* kMixedSearch = "hark";
+
+  void set_command_check(std::function<bool(std::string_view)> check) { command_check_ = std::move(check); }
+
+  void set_domain_check(std::function<bool(std::string_view)> check, int nbest) {
+    domain_check_ = std::move(check);
+    nbest_ = nbest;
   }
 
   void cancel() override {
@@ -68,24 +106,132 @@ class PocketsphinxRecognizer final : public Recognizer {
   }
 
   void add_words(const std::vector<std::string>& words) override {
+    // Word and pronunciation (empty: the dictionary has it).
+    std::vector<std::pair<std::string, std::string>> fresh;
     for (const auto& phrase : words)
       for (const auto& w : words_of(phrase)) {
-        if (known_.count(w)) continue;
+        if (!known_.insert(w).second) continue;
         if (char* phones = ps_lookup_word(ps_, w.c_str())) {
           ckd_free(phones);
-        } else {
-          const std::string guess = guess_pronunciation(w);
-          if (!guess.empty()) ps_add_word(ps_, w.c_str(), guess.c_str(), TRUE);
+          fresh.emplace_back(w, "");
+        } else if (std::string guess = guess_pronunciation(w); !guess.empty()) {
+          fresh.emplace_back(w, std::move(guess));
         }
-        known_.insert(w);
       }
+    if (fresh.empty()) return;
+    // The models first: ps_add_word also puts the word into them, at a probability too low
+    // to ever be heard (see add_to_language_models), and a word already there is kept as is.
+    if (domain_lm_ && general_lm_)
+      for (const auto& [w, phones] : fresh) {
+        add_unigram(domain_lm_, w);
+        add_unigram(general_lm_, w);
+      }
+    for (const auto& [w, phones] : fresh)
+      if (!phones.empty()) ps_add_word(ps_, w.c_str(), phones.c_str(), FALSE);
+    rebuild_mixed_search();
   }
+
+  // The models of the mixed search, kept so that words can be added to them (see
+  // add_to_language_models). Takes a reference to each.
+  void keep_models(ngram_model_t* domain, ngram_model_t* general, const float32 weights[2]) {
+    domain_lm_ = ngram_model_retain(domain);
+    general_lm_ = ngram_model_retain(general);
+    weights_[0] = weights[0];
+    weights_[1] = weights[1];
+  }
+
 
  private:
   cmd_ln_t* config_;
   ps_decoder_t* ps_;
   bool in_utt_ = false;
   std::unordered_set<std::string> known_;
+
+  // Digital silence (exact zeros, as synthesized or gated audio has) gives the front end
+  // log(0) energies that throw the search off; microphones never produce it. One LSB of
+  // noise fixes that, the way pocketsphinx's -dither does, but from a seed restarted with
+  // each utterance, so that the same audio always gives the same words.
+  static constexpr unsigned kDitherSeed = 12345;
+  std::minstd_rand dither_{kDitherSeed};
+  std::vector<std::int16_t> dithered_;
+
+  std::span<const std::int16_t> dither(std::span<const std::int16_t> samples) {
+    dithered_.resize(samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      const int noise = static_cast<int>(dither_() % 3) - 1;
+      dithered_[i] = static_cast<std::int16_t>(std::clamp(samples[i] + noise, -32768, 32767));
+    }
+    return dithered_;
+  }
+
+  ngram_model_t* domain_lm_ = nullptr;
+  ngram_model_t* general_lm_ = nullptr;
+  float32 weights_[2] = {0, 0};
+
+  // A new word must also get a probability in the language models, or the decoder never
+  // says it. ps_add_word gives it twice the uniform probability of the vocabulary (far
+  // too little in a 100k-word model to ever be heard) and does not reach the members of
+  // an interpolated set properly. So the words go into the plain models themselves first,
+  // at kAddedWordProb each (backed off to from any history, so "call <name>" works), and
+  // the mixed search is rebuilt over them (rebuild_mixed_search). The skills-only search is
+  // left alone: names are free text to it (see domain_check), heard by the mixed pass.
+  static constexpr double kAddedWordProb = 1e-3;
+
+  static void add_unigram(ngram_model_t* lm, const std::string& w) {
+    const std::int32_t wid = ngram_wid(lm, w.c_str());
+    if (wid != NGRAM_INVALID_WID && wid != ngram_unknown_wid(lm)) return;
+    const double uniform_share = kAddedWordProb * ngram_model_get_counts(lm)[0];
+    ngram_model_add_word(lm, w.c_str(), static_cast<float32>(uniform_share));
+  }
+
+  void rebuild_mixed_search() {
+    if (!domain_lm_ || !general_lm_) return;  // the domain model alone: ps_add_word did it
+    const char* current = ps_get_search(ps_);
+    const std::string active = current ? current : "";
+    // A set takes over the references it is given.
+    ngram_model_t* models[2] = {ngram_model_retain(domain_lm_), ngram_model_retain(general_lm_)};
+    char name_domain[] = "domain", name_general[] = "general";
+    char* names[2] = {name_domain, name_general};
+    if (ngram_model_t* set = ngram_model_set_init(config_, models, names, weights_, 2)) {
+      ps_set_lm(ps_, kMixedSearch, set);
+      ngram_model_free(set);
+    }
+    if (!active.empty()) ps_set_search(ps_, active.c_str());
+  }
+
+  std::function<bool(std::string_view)> domain_check_;
+  std::function<bool(std::string_view)> command_check_;
+  int nbest_ = 0;
+
+  // The first of the next best hypotheses of the last utterance that the check accepts: a
+  // stray word from noise often breaks the best one where the runner-up is clean.
+  std::optional<std::string> next_best_accepted(const std::string& best) {
+    if (nbest_ <= 0) return std::nullopt;
+    std::optional<std::string> found;
+    std::unordered_set<std::string> seen = {best};
+    int tried = 0;
+    ps_nbest_t* it = ps_nbest(ps_);
+    for (; it && tried < nbest_ && !found; it = ps_nbest_next(it)) {
+      std::int32_t score = 0;
+      const char* hyp = ps_nbest_hyp(it, &score);
+      if (!hyp || !seen.insert(hyp).second) continue;
+      ++tried;
+      if (*hyp && domain_check_(hyp)) found = hyp;
+    }
+    if (it) ps_nbest_free(it);
+    return found;
+  }
+
+  // One whole utterance with the current search.
+  Result<std::string> decode(std::span<const std::int16_t> utterance) {
+    if (auto r = start(); !r) return r.error();
+    const auto dithered = dither(utterance);
+    if (!dithered.empty() && ps_process_raw(ps_, dithered.data(), dithered.size(), FALSE, TRUE) < 0) {
+      cancel();
+      return make_error(Errc::internal, "the recognizer failed on this audio");
+    }
+    return finish();
+  }
 };
 
 std::string exp_string(double v) {
@@ -98,7 +244,10 @@ std::string exp_string(double v) {
 
 Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, const DecoderOptions& options) {
   const std::string hmm = model.acoustic_dir.string(), dict = model.dictionary.string(),
-                    lm = model.domain_lm.string(), lw = std::to_string(options.language_weight),
+                    lm = model.domain_lm.string(),
+                    lw = std::to_string(options.domain_language_weight > 0 && options.domain_check
+                                            ? options.domain_language_weight
+                                            : options.language_weight),
                     wip = std::to_string(options.word_penalty),
                     maxhmmpf = std::to_string(options.max_hmm_per_frame),
                     pl_window = std::to_string(options.phone_lookahead), beam = exp_string(options.beam),
@@ -118,6 +267,9 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
   }
   auto recognizer = std::make_unique<PocketsphinxRecognizer>(config, ps);
   if (!model.general_lm.empty()) {
+    // Models and searches take -lw from the configuration when they are read or created:
+    // the skills' model alone (ps_init) may have its own; the mixed one gets language_weight.
+    cmd_ln_set_float_r(config, "-lw", options.language_weight);
     logmath_t* lmath = ps_get_logmath(ps);
     ngram_model_t* domain = ngram_model_read(config, lm.c_str(), NGRAM_AUTO, lmath);
     ngram_model_t* general = ngram_model_read(config, model.general_lm.string().c_str(), NGRAM_AUTO, lmath);
@@ -142,7 +294,10 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
       if (set) ngram_model_free(set);
       return make_error(Errc::unavailable, "pocketsphinx could not use the interpolated model");
     }
+    recognizer->keep_models(domain, general, weights);
     ngram_model_free(set);  // the search holds its own reference
+    if (options.domain_check) recognizer->set_domain_check(options.domain_check, options.domain_nbest);
+    if (options.domain_check && options.command_check) recognizer->set_command_check(options.command_check);
   }
   return std::unique_ptr<Recognizer>(std::move(recognizer));
 }

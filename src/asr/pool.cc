@@ -1,10 +1,12 @@
 #include "asr/recognizer.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace hark::asr {
 
 RecognizerPool::RecognizerPool(const ModelFiles& model, PoolOptions options) : options_(options) {
+  // One after the other: pocketsphinx sets process-wide state (its log file) while loading.
   for (int i = 0; i < std::max(1, options_.size); ++i) {
     auto r = make_pocketsphinx(model, options_.decoder);
     if (!r) throw std::runtime_error("speech recognizer: " + r.error().detail);
@@ -20,9 +22,20 @@ RecognizerPool::RecognizerPool(std::vector<std::unique_ptr<Recognizer>> recogniz
 
 RecognizerPool::~RecognizerPool() = default;
 
-Result<RecognizerPool::Lease> RecognizerPool::acquire() {
+Result<RecognizerPool::Lease> RecognizerPool::acquire() { return acquire_within(options_.max_wait); }
+
+RecognizerPool::Lease RecognizerPool::try_acquire() {
+  std::lock_guard lock(mutex_);
+  if (free_.empty()) return Lease();
+  Recognizer* r = free_.back();
+  free_.pop_back();
+  return Lease(this, r);
+}
+
+Result<RecognizerPool::Lease> RecognizerPool::acquire_within(std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
-  if (!freed_.wait_for(lock, options_.max_wait, [this] { return !free_.empty(); }))
+  if (!freed_.wait_for(lock, std::max(wait, std::chrono::milliseconds(0)),
+                       [this] { return !free_.empty(); }))
     return make_error(Errc::busy, "all speech recognizers are busy; try again soon");
   Recognizer* r = free_.back();
   free_.pop_back();

@@ -16,10 +16,12 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hark::asr {
@@ -64,14 +66,34 @@ struct DecoderOptions {
   // Speed against accuracy (pocketsphinx defaults: fwdflat and bestpath on, 30000 HMMs a
   // frame, phone lookahead off). With the general model mixed in, the tree pass alone
   // drifts to common English words ("call mom" -> "dalton i'm"); the flat pass rescoring
-  // with the full trigram fixes most of that. The lattice pass gains little; the HMM cap
-  // and phone lookahead bound the time (about 0.1 CPU second per second of speech).
+  // with the full trigram fixes most of that. The lattice pass gains little. A cap of 4000
+  // HMMs a frame with phone lookahead halved the time but lost words the full search
+  // hears ("call mom" -> "although loud"), so the search keeps pocketsphinx's breadth.
   bool fwdflat = true;           // -fwdflat
   bool bestpath = false;         // -bestpath
-  int max_hmm_per_frame = 4000;  // -maxhmmpf
-  int phone_lookahead = 5;       // -pl_window (0 = off)
+  int max_hmm_per_frame = 30000;  // -maxhmmpf
+  int phone_lookahead = 0;       // -pl_window (0 = off)
   double beam = 1e-48;           // -beam
   double word_beam = 7e-29;      // -wbeam
+  // When set, recognize() first decodes with the skills' model alone and keeps those words
+  // when this accepts them (e.g. they parse to a command whose slots are all closed-list or
+  // typed: see asr/domain_check.h); otherwise it decodes with the mixed model. The skills'
+  // model hears its commands far better, especially in noise, but forces any other speech
+  // into some command, so free text (messages, names) must go to the mixed model.
+  // Unset: the mixed model alone. Called on the decoding thread.
+  std::function<bool(std::string_view words)> domain_check;
+  // With domain_check: when set, the mixed model decodes first and its words stand when
+  // this accepts them (they make a command: see asr/domain_check.h); the skills-only pass
+  // runs only for the rest. Without it a built-in command the mix hears right ("call
+  // mom", a contact slot the check must refuse) could be forced into another command by
+  // the skills-only pass ("volume louder"): a wrong action is worse than none.
+  std::function<bool(std::string_view words)> command_check;
+  // When the best words of the skills' model are not accepted, up to this many next best
+  // hypotheses of the same pass are tried before the mixed model (0: none).
+  int domain_nbest = 10;
+  // The language weight of that first pass (0: language_weight). The skills' model alone
+  // does best with a lower one than the mixed model needs.
+  double domain_language_weight = 4.0;
 };
 
 // Creates a pocketsphinx decoder (loads the models: slow, ~1 s). unavailable on failure.
@@ -118,6 +140,11 @@ class RecognizerPool {
   // A free decoder, waiting up to max_wait; busy when none frees up in time.
   // REQUIRES: every Lease ends before the pool does.
   Result<Lease> acquire();
+  // A free decoder now, or an empty Lease (never waits).
+  Lease try_acquire();
+  // acquire() with another bound on the wait (<= 0: do not wait).
+  Result<Lease> acquire_within(std::chrono::milliseconds wait);
+  std::chrono::milliseconds max_wait() const { return options_.max_wait; }
   int size() const { return static_cast<int>(all_.size()); }
   int available() const;
 

@@ -37,6 +37,7 @@ void SpeechStream::reset() {
   endpointer_.reset();
   buffer_.clear();
   has_audio_ = false;
+  discard_ = false;
   since_partial_ = 0;
   last_partial_.clear();
 }
@@ -49,7 +50,39 @@ Result<void> SpeechStream::feed(std::span<const std::int16_t> samples) {
   return {};
 }
 
+std::span<const std::int16_t> SpeechStream::utterance() const {
+  const std::size_t pre = static_cast<std::size_t>(options_.pre_roll_ms) * audio::kTargetRate / 1000;
+  const std::size_t start = endpointer_.speech_start_sample();
+  return buffer_.samples().subspan(start > pre ? start - pre : 0);
+}
+
+Result<void> SpeechStream::ensure_lease(bool may_wait) {
+  if (lease_ || !endpointer_.heard_speech()) return {};
+  // Audio time since speech began stands for the wait: it is wall time for a client that
+  // streams in real time, and keeps the stream's behaviour independent of the machine.
+  const auto waited = std::chrono::milliseconds(
+      (buffer_.size() - endpointer_.speech_start_sample()) * 1000 / audio::kTargetRate);
+  const auto left = pool_.max_wait() - waited;
+  RecognizerPool::Lease lease = pool_.try_acquire();
+  if (!lease) {
+    if (!may_wait && left > std::chrono::milliseconds(0)) return {};
+    auto waited_lease = pool_.acquire_within(may_wait ? left : std::chrono::milliseconds(0));
+    if (!waited_lease) return waited_lease.error();
+    lease = std::move(*waited_lease);
+  }
+  lease_ = std::move(lease);
+  if (!user_words_.empty()) lease_->add_words(user_words_);
+  if (auto r = lease_->start(); !r) return r;
+  return feed(utterance());
+}
+
 Result<std::string> SpeechStream::finish_recognizer() {
+  if (options_.rescore_final) {
+    lease_->cancel();
+    auto text = lease_->recognize(utterance());
+    lease_.release();
+    return text;
+  }
   auto text = lease_->finish();
   lease_.release();
   return text;
@@ -61,37 +94,38 @@ Result<StreamUpdate> SpeechStream::push(std::span<const std::uint8_t> chunk) {
   StreamUpdate update;
   if (samples_.empty()) return update;
   has_audio_ = true;
+  if (discard_) {
+    const audio::Endpoint e = endpointer_.push(samples_);
+    if (e == audio::Endpoint::speech_ended || e == audio::Endpoint::max_length) {
+      update.ended = true;
+      reset();
+    }
+    return update;
+  }
   const std::size_t before = buffer_.size();
   buffer_.append(samples_);
   const std::span<const std::int16_t> fresh = buffer_.samples().subspan(before);
   const audio::Endpoint event = endpointer_.push(fresh);
+  const bool ended = event == audio::Endpoint::speech_ended || event == audio::Endpoint::max_length;
 
-  if (endpointer_.heard_speech() && !lease_) {
-    auto lease = pool_.acquire();
-    if (!lease) {
-      reset();
-      return lease.error();
-    }
-    lease_ = std::move(*lease);
-    if (!user_words_.empty()) lease_->add_words(user_words_);
-    if (auto r = lease_->start(); !r) {
-      reset();
-      return r.error();
-    }
-    const std::size_t pre = static_cast<std::size_t>(options_.pre_roll_ms) * audio::kTargetRate / 1000;
-    const std::size_t from = endpointer_.speech_start_sample() > pre ? endpointer_.speech_start_sample() - pre : 0;
-    if (auto r = feed(buffer_.samples().subspan(from)); !r) {
-      reset();
-      return r.error();
-    }
-  } else if (lease_) {
+  if (lease_) {
     if (auto r = feed(fresh); !r) {
       reset();
       return r.error();
     }
+  } else if (auto r = ensure_lease(ended); !r) {
+    if (r.error().code == Errc::busy && !ended) {
+      // Follow the rest of the utterance with the end-pointer alone, so that it is not
+      // heard as a new one starting in the middle of a sentence.
+      buffer_.clear();
+      discard_ = true;
+    } else {
+      reset();
+    }
+    return r.error();
   }
 
-  if (event == audio::Endpoint::speech_ended || event == audio::Endpoint::max_length) {
+  if (ended) {
     update.ended = true;
     update.heard_speech = true;
     auto text = finish_recognizer();
@@ -100,7 +134,7 @@ Result<StreamUpdate> SpeechStream::push(std::span<const std::uint8_t> chunk) {
     update.final_text = std::move(*text);
     return update;
   }
-  if (!lease_ && buffer_.full()) {
+  if (!lease_ && !endpointer_.heard_speech() && buffer_.full()) {
     // 30 s without speech: nothing to recognize; start over.
     update.ended = true;
     reset();
@@ -122,18 +156,31 @@ Result<StreamUpdate> SpeechStream::end() {
   StreamUpdate update;
   if (!has_audio_) return update;
   update.ended = true;
-  if (lease_) {
-    samples_.clear();
-    decoder_.finish(samples_);
-    if (!samples_.empty()) (void)feed(samples_);
-    update.heard_speech = true;
-    auto text = finish_recognizer();
+  if (discard_) {
     reset();
-    if (!text) return text.error();
-    update.final_text = std::move(*text);
     return update;
   }
+  samples_.clear();
+  decoder_.finish(samples_);
+  if (!samples_.empty()) {
+    const std::size_t before = buffer_.size();
+    buffer_.append(samples_);
+    endpointer_.push(buffer_.samples().subspan(before));
+    if (lease_) (void)feed(buffer_.samples().subspan(before));
+  }
+  if (!endpointer_.heard_speech()) {
+    reset();
+    return update;
+  }
+  if (auto r = ensure_lease(true); !r) {
+    reset();
+    return r.error();
+  }
+  update.heard_speech = true;
+  auto text = finish_recognizer();
   reset();
+  if (!text) return text.error();
+  update.final_text = std::move(*text);
   return update;
 }
 

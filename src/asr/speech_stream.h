@@ -21,6 +21,11 @@ struct StreamOptions {
   // Audio kept from before the detected start of speech, so that no word onset is lost.
   int pre_roll_ms = 400;
   std::size_t max_chunk_bytes = 1 << 20;
+  // The final transcript comes from decoding the whole utterance again (transcribe_samples:
+  // the audio normalized over the utterance, as `hark transcribe` and barista_eval measure
+  // it) instead of the streaming pass that gave the partials. More accurate; costs one
+  // more decoding of the utterance after it ends.
+  bool rescore_final = true;
 };
 
 struct StreamUpdate {
@@ -31,7 +36,10 @@ struct StreamUpdate {
 };
 
 // Not thread-safe: call from one worker at a time (the connection's strand on the CPU pool).
-// Every call may block on decoding; push() may wait up to PoolOptions::max_wait for a decoder.
+// Every call may block on decoding. When speech starts and every decoder is lent, the
+// stream keeps buffering and asks again at each chunk (no thread waits); the utterance
+// answers busy once PoolOptions::max_wait of audio went by without a decoder. Only an end
+// (end-pointer or end()) still without a decoder blocks, for what is left of max_wait.
 class SpeechStream {
  public:
   SpeechStream(RecognizerPool& pool, StreamOptions options = {});
@@ -39,7 +47,8 @@ class SpeechStream {
 
   // The next chunk of the current utterance (a new one starts with the first chunk after an
   // end). Errors: bad_request (undecodable audio), too_large (chunk), busy (no decoder free:
-  // the utterance is dropped). After an error the stream stays usable.
+  // the utterance is dropped, and the rest of it is only end-pointed, so that its end
+  // answers ended without speech). After an error the stream stays usable.
   Result<StreamUpdate> push(std::span<const std::uint8_t> chunk);
   // audio_end: finishes the utterance now. ended is false when no audio came since the last
   // utterance ended (e.g. the end-pointer already closed it).
@@ -58,6 +67,10 @@ class SpeechStream {
  private:
   void reset();
   Result<void> feed(std::span<const std::int16_t> samples);
+  // Lends a decoder once speech was heard and feeds it the utterance so far. With
+  // `may_wait`, blocks for what is left of max_wait; else answers no lease yet (ok) or busy.
+  Result<void> ensure_lease(bool may_wait);
+  std::span<const std::int16_t> utterance() const;
   Result<std::string> finish_recognizer();
 
   RecognizerPool& pool_;
@@ -69,6 +82,7 @@ class SpeechStream {
   RecognizerPool::Lease lease_;
   std::vector<std::string> user_words_;
   bool has_audio_ = false;
+  bool discard_ = false;  // the utterance was dropped (busy): only find its end
   std::size_t since_partial_ = 0;
   std::string last_partial_;
 };

@@ -8,6 +8,7 @@
 #include "nlu/normalize.h"
 #include "nlu/template.h"
 #include "nlu/tokenize.h"
+#include "nlu/tolerance.h"
 
 #include <algorithm>
 #include <optional>
@@ -537,11 +538,14 @@ struct Parser::Impl {
     for (std::size_t i = 0; i < n; ++i) ids[i] = vocab.find(tokens[i].norm);
     SpanCache cache(n);
     Walk walk{*this, cs, ids, tokens, n, ctx, cache, {}, {}, nullptr, -1, 0};
-    for (std::size_t si = 0; si < cs.slots.size(); ++si) {
-      const CompiledSlot& sl = cs.slots[si];
-      if (sl.kind == SlotKind::kText || sl.kind == SlotKind::kContact) continue;
-      std::optional<Capture> found;
-      for (std::size_t len = std::min(n, kMaxTypedSpan); len >= 1 && !found; --len)
+    // Longest spans first across all slots, so that "medium roast" goes to the roast before
+    // "medium" can go to the size.
+    std::vector<char> filled(cs.slots.size(), 0);
+    for (std::size_t len = std::min(n, kMaxTypedSpan); len >= 1; --len)
+      for (std::size_t si = 0; si < cs.slots.size(); ++si) {
+        const CompiledSlot& sl = cs.slots[si];
+        if (filled[si] || sl.kind == SlotKind::kText || sl.kind == SlotKind::kContact) continue;
+        std::optional<Capture> found;
         for (std::size_t b = 0; b + len <= n && !found; ++b) {
           if (std::any_of(used.begin() + static_cast<long>(b), used.begin() + static_cast<long>(b + len),
                           [](char u) { return u != 0; }))
@@ -556,10 +560,11 @@ struct Parser::Impl {
             found = Capture{static_cast<int>(si), b, b + len};
           }
         }
-      if (!found) continue;
-      std::fill(used.begin() + static_cast<long>(found->begin), used.begin() + static_cast<long>(found->end), 1);
-      result.slots[cs.skill->slots[si].name] = value_of(*found, cs, text, tokens, cache, ctx);
-    }
+        if (!found) continue;
+        filled[si] = 1;
+        std::fill(used.begin() + static_cast<long>(found->begin), used.begin() + static_cast<long>(found->end), 1);
+        result.slots[cs.skill->slots[si].name] = value_of(*found, cs, text, tokens, cache, ctx);
+      }
   }
 
   ParseResult parse_tokens(std::string_view text, const std::vector<Token>& tokens,
@@ -590,7 +595,7 @@ struct Parser::Impl {
         const Sentence& s = sentences[static_cast<std::size_t>(si)];
         const CompiledSkill& sk = skills[static_cast<std::size_t>(s.skill)];
         // Skipping words next to a free-text slot would only move words into it.
-        if (loose && (!sk.skill->action.empty() || s.free_slot)) continue;
+        if (loose && (!loose_match_allowed(*sk.skill) || s.free_slot)) continue;
         if (static_cast<std::size_t>(s.min_tokens) > n) continue;
         bool all = true;
         for (int w : s.required)

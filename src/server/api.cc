@@ -1,5 +1,6 @@
 #include "server/api.h"
 
+#include "asr/service.h"
 #include "server/errors.h"
 #include "server/json_util.h"
 #include "server/payloads.h"
@@ -452,7 +453,17 @@ HttpResponse Api::do_parse(const HttpRequest& req) {
 HttpResponse Api::do_readyz(const HttpRequest& req) {
   if (auto r = deps_.store.ping(); !r)
     return error_response(make_error(Errc::unavailable, "The store is not answering."));
-  return json_response(200, json::object{{"status", "ready"}});
+  // Speech loads in the background; the server is ready for text meanwhile, so the probe
+  // only reports it.
+  const char* speech = "off";
+  if (deps_.speech) {
+    switch (deps_.speech->state()) {
+      case asr::SpeechService::State::loading: speech = "loading"; break;
+      case asr::SpeechService::State::ready: speech = "ready"; break;
+      case asr::SpeechService::State::failed: speech = "failed"; break;
+    }
+  }
+  return json_response(200, json::object{{"status", "ready"}, {"speech", speech}});
 }
 
 }  // namespace hark::server

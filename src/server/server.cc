@@ -31,9 +31,13 @@
 #include <spdlog/spdlog.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <exception>
+#include <functional>
+#include <latch>
 #include <optional>
 #include <deque>
 #include <mutex>
@@ -55,6 +59,9 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxQueuedFrames = 256;
 // Time a peer has to finish the closing handshake once we sent our close frame.
 constexpr auto kCloseGrace = std::chrono::seconds(3);
+// Niceness of the speech threads (0 = that of the process, 19 = the lowest priority).
+constexpr int kSpeechNice = 5;
+
 // Binary (audio) frames per second per connection, sustained.
 constexpr double kAudioFramesPerSecond = 200.0;
 
@@ -65,6 +72,10 @@ struct Outgoing {
   std::string text;
   int close_code = 0;
   std::string close_reason;
+  // Sent only once these history turns are stored; unstored(error) replaces `text` if
+  // they could not be (WsOutput::stored).
+  std::shared_ptr<store::TurnCommit> stored;
+  std::function<std::string(const Error&)> unstored;
 };
 
 // Runs `f` on the worker pool; the awaiting coroutine resumes on its own strand. The
@@ -121,7 +132,11 @@ struct Connection : std::enable_shared_from_this<Connection> {
     if (wake) wake->cancel();
   }
   void enqueue(WsOutput&& out) {
-    for (auto& m : out.messages) enqueue(Outgoing{std::move(m), 0, {}});
+    for (auto& m : out.messages) {
+      // The first message carries the commit; the writer keeps the order, so the others
+      // wait behind it.
+      enqueue(Outgoing{std::move(m), 0, {}, std::move(out.stored), std::move(out.unstored)});
+    }
     if (out.close_code) enqueue(Outgoing{{}, out.close_code, std::move(out.close_reason)});
   }
 };
@@ -134,6 +149,7 @@ struct Server::Impl {
         api(options, deps, metrics, chats),
         ioc(std::max(1, options.io_threads)),
         pool(static_cast<std::size_t>(std::max(1, options.worker_threads))),
+        speech_pool(static_cast<std::size_t>(std::max(1, options.speech_threads))),
         acceptor(ioc) {}
 
   // Declared before `ioc`: connection coroutines that never finished (drain timeout) are
@@ -151,6 +167,7 @@ struct Server::Impl {
 
   asio::io_context ioc;
   asio::thread_pool pool;
+  asio::thread_pool speech_pool;  // decoding only: text never queues behind it
   tcp::acceptor acceptor;
 
   asio::awaitable<void> listen_loop();
@@ -389,7 +406,13 @@ asio::awaitable<void> Server::Impl::ws_session(std::shared_ptr<Connection> conn,
     }
     buffer.consume(buffer.size());
     conn->authenticated = proto.authenticated();
+    const bool speech = out.speech;
     conn->enqueue(std::move(out));
+    if (speech && !conn->close_queued) {
+      conn->in_call = true;
+      conn->enqueue(co_await on_pool(speech_pool, [&proto] { return proto.on_speech(); }));
+      conn->in_call = false;
+    }
     if (conn->shutting_down) conn->enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"});
   }
   conn->reader_done = true;
@@ -411,6 +434,25 @@ asio::awaitable<void> Server::Impl::ws_writer(std::shared_ptr<Connection> conn) 
       conn->wake->expires_at(Steady::time_point::max());
       co_await conn->wake->async_wait(kUseTuple);
       continue;
+    }
+    if (auto& front = conn->queue.front(); front.stored) {
+      // Group commit: the answer leaves once its turns are stored. The store's thread
+      // wakes this strand; the check and the wait are on the strand, so no wake is lost.
+      if (!front.stored->done()) {
+        conn->wake->expires_at(Steady::time_point::max());
+        front.stored->on_done([weak = std::weak_ptr<Connection>(conn)] {
+          if (auto c = weak.lock()) {
+            auto ex = c->executor;
+            asio::post(ex, [c = std::move(c)] {
+              if (c->wake) c->wake->cancel();
+            });
+          }
+        });
+        co_await conn->wake->async_wait(kUseTuple);
+        if (!front.stored->done()) continue;  // woken by enqueue; on_done is still armed
+      }
+      if (auto ids = front.stored->wait(); !ids && front.unstored) front.text = front.unstored(ids.error());
+      front.stored.reset();
     }
     Outgoing o = std::move(conn->queue.front());
     conn->queue.pop_front();
@@ -519,11 +561,34 @@ asio::awaitable<void> Server::Impl::drain() {
   ioc.stop();
 }
 
+namespace {
+
+// Speech decoding yields the cores to everything else: on a small machine a text answer
+// must not wait behind a second of decoding, while a spoken answer can take a little
+// longer. Each of the pool's threads lowers its own priority (Linux nice is per thread);
+// the latch makes each thread take exactly one of the tasks.
+void lower_priority(asio::thread_pool& pool, int threads, int nice) {
+  std::latch all(threads);
+  for (int i = 0; i < threads; ++i) {
+    asio::post(pool, [&all, nice] {
+      if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice) != 0)
+        spdlog::debug("speech threads keep their priority: {}", std::strerror(errno));
+      all.arrive_and_wait();
+    });
+  }
+  all.wait();
+}
+
+}  // namespace
+
 Server::Server(Options options, Deps deps)
-    : impl_(std::make_unique<Impl>(std::move(options), deps)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), deps)) {
+  lower_priority(impl_->speech_pool, std::max(1, impl_->options.speech_threads), kSpeechNice);
+}
 
 Server::~Server() {
   // Blocking work still queued must not run against a destroyed server.
+  impl_->speech_pool.join();
   impl_->pool.join();
 }
 
@@ -581,7 +646,8 @@ void Server::run() {
   for (int i = 1; i < impl.options.io_threads; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
   impl.ioc.run();
   for (auto& t : threads) t.join();
-  // Utterances still on the pool finish and store what they store.
+  // Utterances still on the pools finish and store what they store.
+  impl.speech_pool.join();
   impl.pool.join();
   spdlog::info("stopped");
 }

@@ -16,6 +16,10 @@
 #include <memory>
 #include <string>
 
+namespace hark::asr {
+class SpeechService;
+}
+
 namespace hark::server {
 
 struct Options {
@@ -50,6 +54,12 @@ struct Options {
   std::chrono::seconds chat_session_idle{30 * 60};
   // When true, run() stops gracefully on SIGTERM and SIGINT. Default true.
   bool handle_signals = true;
+  // Threads decoding speech, apart from the workers so that text answers never wait behind
+  // a decoding. Default 2 (one per core of a small machine).
+  int speech_threads = 2;
+  // Server-side end-pointing: silence after speech that ends a spoken utterance; a session
+  // may set its own with config.audio.end_silence_ms. Default 700 ms.
+  std::chrono::milliseconds end_silence{700};
 };
 
 // What the server calls into. Every reference must outlive the Server.
@@ -59,6 +69,8 @@ struct Deps {
   dialog::Engine& engine;
   const skills::Registry& skills;
   Clock& clock;
+  // Speech recognition; null (or still loading) answers audio with speech_unavailable.
+  asr::SpeechService* speech = nullptr;
 };
 
 class Server {

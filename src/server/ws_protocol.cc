@@ -1,5 +1,7 @@
 #include "server/ws_protocol.h"
 
+#include "asr/speech_stream.h"
+
 #include "server/api.h"
 #include "server/errors.h"
 #include "server/json_util.h"
@@ -39,7 +41,7 @@ std::optional<std::string> decode_base64(std::string_view text) {
 WsConnection::WsConnection(const Options& options, Deps deps, Metrics& metrics,
                            std::optional<auth::Principal> principal)
     : options_(options), deps_(deps), metrics_(metrics), id_(new_id("ws_")),
-      principal_(std::move(principal)) {
+      principal_(std::move(principal)), end_silence_(options.end_silence) {
   if (principal_)
     conversation_ = std::make_unique<dialog::Conversation>(deps_.engine, principal_->user_id);
 }
@@ -121,7 +123,7 @@ bool WsConnection::login_still_valid() {
 }
 
 bool WsConnection::binary_is_cheap() const {
-  return principal_ && session_checked_ && audio_turn_ &&
+  return principal_ && session_checked_ &&
          deps_.store.revocation_epoch() == checked_epoch_ &&
          std::chrono::steady_clock::now() - checked_at_ < kSessionRecheck;
 }
@@ -200,15 +202,26 @@ WsOutput WsConnection::on_text(std::string_view frame) {
       error(out, content.error(), std::nullopt, reply_to);
       return out;
     }
-    audio_turn_.reset();  // typed text replaces a spoken utterance in progress
+    on_cancel();  // typed text replaces a spoken utterance in progress
     std::string turn_id = new_id("turn_");
     metrics_.add_utterance();
-    auto response = conversation_->on_utterance(**content, turn_id);
-    if (!response) {
-      error(out, response.error(), turn_id, reply_to);
+    // The worker does not wait for the disk: the turns join the store's next group commit
+    // and the writer holds the response until they are stored.
+    auto queued = conversation_->queue_utterance(**content, turn_id);
+    if (!queued) {
+      error(out, queued.error(), turn_id, reply_to);
       return out;
     }
-    out.messages.push_back(to_text(*response));
+    out.messages.push_back(to_text(queued->response));
+    speak(queued->response, out);
+    out.stored = std::move(queued->stored);
+    out.unstored = [&metrics = metrics_, turn_id = std::move(turn_id),
+                    reply_to = reply_to ? *reply_to : json::value()](const Error& e) {
+      Error failure = dialog::Conversation::queue_failure(e);
+      auto code = errc_name(failure.code);
+      metrics.record_error(code);
+      return to_text(ws_error(code, failure.detail, turn_id, reply_to.is_null() ? nullptr : &reply_to));
+    };
     return out;
   }
   if (type == "confirm") {
@@ -229,6 +242,7 @@ WsOutput WsConnection::on_text(std::string_view frame) {
       return out;
     }
     out.messages.push_back(to_text(*response));
+    speak(*response, out);
     return out;
   }
   if (type == "action_result") {
@@ -256,8 +270,7 @@ WsOutput WsConnection::on_text(std::string_view frame) {
     return out;
   }
   if (type == "cancel") {
-    audio_turn_.reset();
-    audio_bytes_ = 0;
+    on_cancel();
     return out;
   }
   if (type == "audio") {
@@ -301,7 +314,7 @@ WsOutput WsConnection::on_binary(std::string_view bytes) {
 void WsConnection::on_config(const json::object& msg, ReplyTo reply_to, WsOutput& out) {
   // Validate everything first so a bad config changes nothing.
   std::optional<std::string> encoding;
-  std::optional<int> rate;
+  std::optional<int> rate, channels, end_silence_ms;
   if (const auto* audio = msg.if_contains("audio"); audio && !audio->is_null()) {
     const auto* a = audio->if_object();
     if (!a) {
@@ -324,6 +337,26 @@ void WsConnection::on_config(const json::object& msg, ReplyTo reply_to, WsOutput
       }
       rate = static_cast<int>(v);
     }
+    // Extensions of the protocol's config.audio: raw PCM's channel count, and the
+    // session's end-pointing silence.
+    if (const auto* ch = a->if_contains("channels"); ch && !ch->is_null()) {
+      std::int64_t v = ch->is_int64() ? ch->get_int64() : 0;
+      if (v != 1 && v != 2) {
+        error(out, "invalid_field", "\"audio.channels\" must be 1 or 2.", std::nullopt, reply_to);
+        return;
+      }
+      channels = static_cast<int>(v);
+    }
+    if (const auto* es = a->if_contains("end_silence_ms"); es && !es->is_null()) {
+      std::int64_t v = es->is_int64() ? es->get_int64() : 0;
+      if (v < 200 || v > 5000) {
+        error(out, "invalid_field",
+              "\"audio.end_silence_ms\" must be an integer from 200 to 5000.", std::nullopt,
+              reply_to);
+        return;
+      }
+      end_silence_ms = static_cast<int>(v);
+    }
   }
   auto tz = string_field(msg, "timezone", false);
   auto language = string_field(msg, "language", false);
@@ -337,28 +370,16 @@ void WsConnection::on_config(const json::object& msg, ReplyTo reply_to, WsOutput
   }
   if (encoding) audio_encoding_ = *encoding;
   if (rate) sample_rate_ = *rate;
+  if (channels) channels_ = *channels;
+  if (end_silence_ms) end_silence_ = std::chrono::milliseconds(*end_silence_ms);
+  if (speech_ && (encoding || rate || channels || end_silence_ms)) {
+    // Settings apply between utterances: one in progress is dropped.
+    speech_->set_options(stream_options());
+    audio_turn_.reset();
+    audio_answered_ = false;
+  }
   if (*language) language_ = **language;
   if (*tts) tts_ = **tts;
-}
-
-void WsConnection::on_audio_chunk(std::string_view bytes, ReplyTo reply_to, WsOutput& out) {
-  if (audio_turn_) {
-    audio_bytes_ += bytes.size();
-    return;  // this utterance already had its answer
-  }
-  audio_turn_ = new_id("turn_");
-  audio_bytes_ = bytes.size();
-  error(out, "speech_unavailable", "Speech recognition is not available yet; send text.",
-        audio_turn_, reply_to);
-}
-
-void WsConnection::on_audio_end(ReplyTo reply_to, WsOutput& out) {
-  if (!audio_turn_) {
-    error(out, "speech_unavailable", "Speech recognition is not available yet; send text.",
-          new_id("turn_"), reply_to);
-  }
-  audio_turn_.reset();
-  audio_bytes_ = 0;
 }
 
 }  // namespace hark::server

@@ -10,14 +10,22 @@
 #include "server/server.h"
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace hark::asr {
+class SpeechStream;
+struct StreamOptions;
+struct StreamUpdate;
+}  // namespace hark::asr
 
 namespace hark::server {
 
@@ -31,6 +39,14 @@ struct WsOutput {
   std::vector<std::string> messages;  // text frames to send, in order
   int close_code = 0;                 // non-zero: close with it after sending `messages`
   std::string close_reason;
+  // Audio is waiting: send `messages`, then call on_speech() on the speech pool.
+  bool speech = false;
+  // Set when `messages` answer an utterance whose history turns are still being committed
+  // (the durability contract: no answer before its turns are stored). The writer sends
+  // `messages` only once `stored` is done; if the commit failed it sends
+  // unstored(error) in place of the first one.
+  std::shared_ptr<store::TurnCommit> stored;
+  std::function<std::string(const Error&)> unstored;
 };
 
 // Allows `rate` events per second sustained and bursts of `burst`. Not thread-safe.
@@ -70,6 +86,10 @@ class WsConnection {
   WsOutput on_binary(std::string_view bytes);
   // Options::auth_timeout passed without authentication.
   WsOutput on_auth_timeout();
+  // The audio queued by the last on_text/on_binary (WsOutput::speech): decoding, partial
+  // and final transcripts, and at the end of an utterance the dialog's response. Blocks on
+  // decoding: call it on the speech pool, in order with the other calls.
+  WsOutput on_speech();
   // True when on_binary would touch neither the store nor the dialog (the login was
   // checked recently and the utterance already had its answer), so the caller may run it
   // on the network thread instead of the worker pool.
@@ -80,11 +100,17 @@ class WsConnection {
   bool login_still_valid();
   using ReplyTo = const boost::json::value*;  // the client message's "id", or null
   void on_config(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
-  // The speech seam: every chunk of the current spoken utterance arrives here, then
-  // on_audio_end. Recognition is not wired yet: the utterance answers one
-  // speech_unavailable error (at its first chunk, or at audio_end when it had none).
+  // Speech (ws_speech.cc). A chunk or an audio_end is queued for on_speech; without a
+  // ready recognizer the utterance answers one speech_unavailable error instead.
   void on_audio_chunk(std::string_view bytes, ReplyTo reply_to, WsOutput& out);
   void on_audio_end(ReplyTo reply_to, WsOutput& out);
+  void on_cancel();
+  asr::SpeechStream* speech_stream();
+  asr::StreamOptions stream_options() const;
+  void speech_update(const asr::StreamUpdate& update, WsOutput& out);
+  void speech_error(const Error& e, WsOutput& out);
+  // With `tts` on: the response's message as a spoken WAV (an `audio` message after it).
+  void speak(const boost::json::object& response, WsOutput& out);
   void error(WsOutput& out, std::string_view code, std::string_view detail,
              const std::optional<std::string>& turn_id, ReplyTo reply_to);
   void error(WsOutput& out, const Error& e, const std::optional<std::string>& turn_id,
@@ -109,9 +135,19 @@ class WsConnection {
   std::uint64_t checked_epoch_ = 0;
   std::chrono::steady_clock::time_point checked_at_{};
 
+  int channels_ = 1;
+  std::chrono::milliseconds end_silence_;
+
   // The spoken utterance in progress, if any.
   std::optional<std::string> audio_turn_;
-  std::size_t audio_bytes_ = 0;
+  bool audio_answered_ = false;  // it had its error (speech_unavailable, busy) already
+  // Something answered (a response or an error) since the last audio_end: an audio_end
+  // after silence alone then needs no answer of its own.
+  bool answered_since_end_ = false;
+  std::unique_ptr<asr::SpeechStream> speech_;
+  std::string pending_audio_;  // bytes for on_speech
+  bool pending_end_ = false;   // audio_end for on_speech
+  boost::json::value pending_reply_to_;  // the audio message's client id, or null
 };
 
 }  // namespace hark::server

@@ -51,15 +51,27 @@ TEST(ExpandSkill, SmallTemplatesAreEnumeratedEvenly) {
   for (auto& [s, c] : counts) EXPECT_EQ(c, 7) << s;  // ceil(60 / 9)
 }
 
-TEST(ExpandSkill, LargeTemplatesAreSampledToTheBudget) {
+TEST(ExpandSkill, LargeTemplatesAreSampledMoreTheMoreVariedTheyAre) {
   skills::Skill s;
   s.name = "big";
   s.sentences = {"(a | b | c | d) (e | f | g | h) (i | j | k | l) (m | n | o | p)"};  // 256
   auto seqs = expand_skill(s, {}, 50);
-  EXPECT_EQ(seqs.size(), 50u);
+  EXPECT_GT(seqs.size(), 50u);
+  EXPECT_LT(seqs.size(), 256u * 2);
   for (auto& q : seqs) EXPECT_EQ(q.size(), 4u);
+  std::set<std::vector<std::string>> distinct(seqs.begin(), seqs.end());
+  EXPECT_GT(distinct.size(), 50u);
   // Deterministic.
   EXPECT_EQ(seqs, expand_skill(s, {}, 50));
+  // Sixteen times the variety: more samples, but far fewer than sixteen times as many.
+  skills::Skill bigger = s;
+  bigger.sentences = {"(a | b | c | d) (e | f | g | h) (i | j | k | l) (m | n | o | p) (q | r | s | t) (u | v | w | x)"};
+  const auto more = expand_skill(bigger, {}, 50).size();
+  EXPECT_GT(more, seqs.size());
+  EXPECT_LT(more, 4 * seqs.size());
+  // Built-in skills keep the flat budget.
+  s.source = "builtin:big.yaml";
+  EXPECT_EQ(expand_skill(s, {}, 50).size(), 50u);
 }
 
 TEST(ExpandSkill, SharedRulesAndTypedSlots) {

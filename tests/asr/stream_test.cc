@@ -161,9 +161,39 @@ TEST(SpeechStream, BusyPoolIsAnErrorAndTheStreamRecovers) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::busy);
   held->release();
+  // The rest of the dropped utterance is only end-pointed: its end is no utterance.
+  auto rest = push_all(s, silence(1.0));
+  ASSERT_TRUE(rest.ended);
+  EXPECT_FALSE(rest.ended->heard_speech);
+  EXPECT_EQ(f.fake->started, 0);
+  // The next one is heard.
   auto c = push_all(s, burst(0.2, 0.6, 1.0));
   ASSERT_TRUE(c.ended);
   EXPECT_TRUE(c.ended->heard_speech);
+}
+
+TEST(SpeechStream, WaitsForADecoderWhileBufferingWithoutLosingTheStart) {
+  auto r = std::make_unique<FakeRecognizer>();
+  FakeRecognizer* fake = r.get();
+  std::vector<std::unique_ptr<Recognizer>> all;
+  all.push_back(std::move(r));
+  RecognizerPool pool(std::move(all), PoolOptions{.size = 1, .max_wait = std::chrono::milliseconds(1000), .decoder = {}});
+  SpeechStream s(pool);
+  auto held = pool.acquire();
+  ASSERT_TRUE(held);
+  // 0.3 s of silence then 0.5 s of speech while the only decoder is lent: no error.
+  auto first = to_bytes(burst(0.3, 0.5, 0.0));
+  auto u = s.push(first);
+  ASSERT_TRUE(u) << u.error().detail;
+  EXPECT_FALSE(u->ended);
+  EXPECT_EQ(fake->started, 0);
+  held->release();
+  auto c = push_all(s, burst(0.0, 0.5, 1.0));
+  ASSERT_TRUE(c.ended);
+  ASSERT_TRUE(c.ended->heard_speech);
+  // The decoder got the speech from before it was free (and the pre-roll).
+  const std::size_t n = std::stoul(c.ended->final_text.substr(6));
+  EXPECT_GE(n, static_cast<std::size_t>(1.0 * 16000));
 }
 
 TEST(SpeechStream, UndecodableAudioIsAnErrorAndTheStreamStaysUsable) {

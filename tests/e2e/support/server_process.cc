@@ -158,6 +158,11 @@ void ServerProcess::start() {
   std::vector<std::string> args = {hark_binary(), "serve",      "--host",
                                    "127.0.0.1",   "--port",     std::to_string(port_),
                                    "--data-dir",  data_dir_.string()};
+  // Speech decoders take seconds and ~150 MB each to load: only the speech tests, which
+  // ask for them with --speech-decoders, get them.
+  bool wants_speech = false;
+  for (const auto& a : extra_args_) wants_speech |= a.starts_with("--speech-decoders");
+  if (!wants_speech) args.push_back("--no-speech");
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

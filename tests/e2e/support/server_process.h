@@ -18,7 +18,8 @@ std::string hark_binary();
 
 class ServerProcess {
  public:
-  // Starts `hark serve --host 127.0.0.1 --port P --data-dir D <extra_args>` and waits
+  // Starts `hark serve --host 127.0.0.1 --port P --data-dir D <extra_args>` (plus
+  // --no-speech unless extra_args ask for --speech-decoders) and waits
   // until GET /healthz answers 200. Throws std::runtime_error (with the tail of the
   // server's log) when it does not come up within 20 s.
   explicit ServerProcess(std::vector<std::string> extra_args = {});
