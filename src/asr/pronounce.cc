@@ -1,16 +1,8 @@
 // Pronunciations of words the CMU dictionary lacks, from espeak-ng's IPA output.
 #include "asr/language_model.h"
+#include "common/subprocess.h"
 
-#include <spawn.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
-#include <cstring>
 #include <utility>
-
-extern char** environ;
 
 namespace hark::asr {
 namespace {
@@ -54,32 +46,10 @@ bool skippable(std::string_view s, std::size_t pos, std::size_t& len) {
 }
 
 std::string run_espeak(const std::string& word) {
-  int fds[2];
-  if (pipe(fds) != 0) return {};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  std::string w = word;
-  std::array<char*, 8> argv = {const_cast<char*>("espeak-ng"), const_cast<char*>("-v"),
-                               const_cast<char*>("en-us"), const_cast<char*>("-q"),
-                               const_cast<char*>("--ipa"), w.data(), nullptr, nullptr};
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, "espeak-ng", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[1]);
-  std::string out;
-  if (rc == 0) {
-    char buf[512];
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) out.clear();
-  }
-  close(fds[0]);
-  return out;
+  // The word is one argument after "--": never an option, never seen by a shell.
+  auto ipa = run_capture({"espeak-ng", "-v", "en-us", "-q", "--ipa", "--", word},
+                         RunLimits{.max_output = 64 * 1024, .timeout = std::chrono::seconds(10)});
+  return ipa ? *ipa : std::string();
 }
 
 }  // namespace
