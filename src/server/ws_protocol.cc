@@ -368,9 +368,9 @@ void WsConnection::on_config(const json::object& msg, ReplyTo reply_to, WsOutput
     if (auto r = conversation_->set_timezone(**tz); !r)
       return error(out, r.error(), std::nullopt, reply_to);
   }
-  if (encoding) audio_encoding_ = *encoding;
-  if (rate) sample_rate_ = *rate;
-  if (channels) channels_ = *channels;
+  if (encoding) audio_format_.encoding = *encoding == "wav" ? audio::Encoding::wav : audio::Encoding::pcm16;
+  if (rate) audio_format_.sample_rate = *rate;
+  if (channels) audio_format_.channels = *channels;
   if (end_silence_ms) end_silence_ = std::chrono::milliseconds(*end_silence_ms);
   if (speech_ && (encoding || rate || channels || end_silence_ms)) {
     // Settings apply between utterances: one in progress is dropped.

@@ -4,6 +4,7 @@
 // dialog), one call at a time per connection.
 #pragma once
 
+#include "audio/audio.h"
 #include "auth/auth.h"
 #include "dialog/conversation.h"
 #include "server/metrics.h"
@@ -124,8 +125,7 @@ class WsConnection {
   std::unique_ptr<dialog::Conversation> conversation_;
 
   // Session settings from `config`.
-  std::string audio_encoding_ = "pcm16";
-  int sample_rate_ = 16000;
+  audio::Format audio_format_;  // 16 kHz mono PCM until `config` says otherwise
   std::string language_ = "en-US";
   bool tts_ = false;
 
@@ -135,7 +135,6 @@ class WsConnection {
   std::uint64_t checked_epoch_ = 0;
   std::chrono::steady_clock::time_point checked_at_{};
 
-  int channels_ = 1;
   std::chrono::milliseconds end_silence_;
 
   // The spoken utterance in progress, if any.

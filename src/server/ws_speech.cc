@@ -53,9 +53,7 @@ void WsConnection::speak(const json::object& response, WsOutput& out) {
 
 asr::StreamOptions WsConnection::stream_options() const {
   asr::StreamOptions o;
-  o.format.encoding = audio_encoding_ == "wav" ? audio::Encoding::wav : audio::Encoding::pcm16;
-  o.format.sample_rate = sample_rate_;
-  o.format.channels = channels_;
+  o.format = audio_format_;
   o.endpointing.trailing_silence_ms = static_cast<int>(end_silence_.count());
   // A chunk can never be larger than a frame, which the server already bounds.
   o.max_chunk_bytes = options_.max_frame_bytes;
