@@ -207,6 +207,9 @@ class Expander {
         auto f = typed_fillers().find(def->type.empty() ? "text" : def->type);
         if (f != typed_fillers().end())
           for (auto& s : f->second) p.push_back(words_of(s));
+        // A contact position may also be the class of the user's own names.
+        if (def->type == "contact")
+          p.push_back({kContactClass});
       } else {
         for (auto& v : def->values) {
           for (auto& s : v.in) p.push_back(words_of(s));

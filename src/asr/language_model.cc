@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bump when the way models are built changes, so that old cache entries are not reused.
-constexpr std::string_view kBuilderVersion = "hark-lm-5";
+constexpr std::string_view kBuilderVersion = "hark-lm-6";
 
 std::string hex(std::uint64_t v) {
   char buf[17];
@@ -130,7 +130,7 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
   std::string guessed_lines, guessed_list;
   std::set<std::string> unpronounceable;
   for (const auto& w : vocabulary) {
-    if (known.count(w)) continue;
+    if (known.count(w) || w == kContactClass) continue;  // a class tag is never spoken
     std::string phones = guess_pronunciation(w);
     if (phones.empty()) {
       unpronounceable.insert(w);

@@ -41,6 +41,11 @@ std::vector<std::vector<std::string>> expand_skill(const skills::Skill& skill,
                                                    const std::map<std::string, std::string>& shared_rules,
                                                    int samples_per_sentence);
 
+// The class of a user's contact names in the skills' model: a contact slot expands to it
+// (besides a few common names), and the recognizer fills it with the names of the user on
+// the line, so "call <name>" gets the probability of "call <a contact>".
+inline constexpr const char* kContactClass = "[contact]";
+
 // Lower-case words of a phrase, punctuation removed (apostrophes kept).
 std::vector<std::string> words_of(std::string_view text);
 

@@ -123,7 +123,7 @@ class PocketsphinxRecognizer final : public Recognizer {
     // to ever be heard (see add_to_language_models), and a word already there is kept as is.
     if (domain_lm_ && general_lm_)
       for (const auto& [w, phones] : fresh) {
-        add_unigram(domain_lm_, w);
+        if (!add_to_contact_class(w)) add_unigram(domain_lm_, w);
         add_unigram(general_lm_, w);
       }
     for (const auto& [w, phones] : fresh)
@@ -167,6 +167,7 @@ class PocketsphinxRecognizer final : public Recognizer {
   ngram_model_t* domain_lm_ = nullptr;
   ngram_model_t* general_lm_ = nullptr;
   float32 weights_[2] = {0, 0};
+  bool contact_class_ = false;  // kContactClass has members in domain_lm_
 
   // A new word must also get a probability in the language models, or the decoder never
   // says it. ps_add_word gives it twice the uniform probability of the vocabulary (far
@@ -182,6 +183,25 @@ class PocketsphinxRecognizer final : public Recognizer {
     if (wid != NGRAM_INVALID_WID && wid != ngram_unknown_wid(lm)) return;
     const double uniform_share = kAddedWordProb * ngram_model_get_counts(lm)[0];
     ngram_model_add_word(lm, w.c_str(), static_cast<float32>(uniform_share));
+  }
+
+  // A name the skills' model does not know joins its contact class (kContactClass), so it
+  // is heard where the skills' sentences put a contact ("call <name>"). False when the
+  // model has no such class (skills without contact slots) or already has the word.
+  bool add_to_contact_class(const std::string& w) {
+    const std::int32_t unknown = ngram_unknown_wid(domain_lm_);
+    const std::int32_t tag = ngram_wid(domain_lm_, kContactClass);
+    if (tag == NGRAM_INVALID_WID || tag == unknown) return false;
+    const std::int32_t wid = ngram_wid(domain_lm_, w.c_str());
+    if (wid != NGRAM_INVALID_WID && wid != unknown) return false;
+    if (!contact_class_) {
+      // Created with its first member: sphinxbase cannot score an empty class.
+      char* words[1] = {const_cast<char*>(w.c_str())};
+      const float32 weights[1] = {1.0f};
+      contact_class_ = ngram_model_add_class(domain_lm_, kContactClass, 1.0f, words, weights, 1) >= 0;
+      return contact_class_;
+    }
+    return ngram_model_add_class_word(domain_lm_, kContactClass, w.c_str(), 1.0f) != NGRAM_INVALID_WID;
   }
 
   void rebuild_mixed_search() {
@@ -248,7 +268,9 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
                     lw = std::to_string(options.domain_language_weight > 0 && options.domain_check
                                             ? options.domain_language_weight
                                             : options.language_weight),
-                    wip = std::to_string(options.word_penalty),
+                    wip = exp_string(options.domain_word_penalty > 0 && options.domain_check
+                                         ? options.domain_word_penalty
+                                         : options.word_penalty),
                     maxhmmpf = std::to_string(options.max_hmm_per_frame),
                     pl_window = std::to_string(options.phone_lookahead), beam = exp_string(options.beam),
                     wbeam = exp_string(options.word_beam);
@@ -270,6 +292,7 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
     // Models and searches take -lw from the configuration when they are read or created:
     // the skills' model alone (ps_init) may have its own; the mixed one gets language_weight.
     cmd_ln_set_float_r(config, "-lw", options.language_weight);
+    cmd_ln_set_float_r(config, "-wip", options.word_penalty);
     logmath_t* lmath = ps_get_logmath(ps);
     ngram_model_t* domain = ngram_model_read(config, lm.c_str(), NGRAM_AUTO, lmath);
     ngram_model_t* general = ngram_model_read(config, model.general_lm.string().c_str(), NGRAM_AUTO, lmath);

@@ -92,6 +92,27 @@ TEST_F(RecognizerTest, HearsOneWordCommands) {
   }
 }
 
+// A contact's name neither model knows is heard after "call" once the user's words are
+// added: the name joins the skills' contact class. (Added as a plain word of both models
+// instead, it comes out as "also said".)
+TEST_F(RecognizerTest, HearsAContactNameAddedForTheUser) {
+  auto lease = pool_->acquire();
+  ASSERT_TRUE(lease);
+  const std::string name = "zoltan";
+  const auto said = speak("call " + name);
+  auto before = transcribe_samples(**lease, said);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->find(name), std::string::npos) << *before;  // not a word yet
+  (*lease)->add_words({name});
+  auto after = transcribe_samples(**lease, said);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(*after, "call " + name);
+  // Other commands are heard as before.
+  auto mom = transcribe_samples(**lease, speak("call mom"));
+  ASSERT_TRUE(mom);
+  EXPECT_EQ(*mom, "call mom");
+}
+
 TEST_F(RecognizerTest, SilenceGivesNothing) { EXPECT_EQ(recognize(silence(2.0)), ""); }
 
 TEST_F(RecognizerTest, StreamedSpeechIsEndPointedAndTranscribed) {
