@@ -292,7 +292,7 @@ int main(int argc, char** argv) {
       (noisy ? heard_noisy : heard_clean) += heard;
       if (out.is_open())
         out << l.file << '\t' << (noisy ? "noisy" : "clean") << '\t' << (ok ? "ok" : "FAIL") << '\t'
-            << transcript << '\t' << why << '\t' << domain_words << '\n';
+            << transcript << '\t' << why << '\t' << domain_words << std::endl;  // flushed: a long run can be watched
     }
     std::fprintf(stderr, "\r%d/%zu", n, labels.size());
   }
