@@ -168,6 +168,24 @@ TEST_F(SpeechTest, BinaryFramesWorkTheSameAndYesConfirmsByVoice) {
   EXPECT_NE(call.turn_ids, yes.turn_ids);
 }
 
+// A name neither the dictionary nor the language models know is heard once it is one of
+// the user's contacts (read when the connection opens), and the call goes to that contact.
+TEST_F(SpeechTest, AContactsNameIsHeardAfterCall) {
+  ASSERT_EQ(http().put_json(api("/contacts"),
+                            json::array{{{"name", "Zoltan"}, {"phones", json::array{"+15550001111"}}}},
+                            tokens_.access_token)
+                .status,
+            204);
+  ws_.close();
+  open(ws_, tokens_);
+  Heard h = say_aloud("call zoltan", Framing::binary);
+  ASSERT_TRUE(h.response) << "no response";
+  EXPECT_EQ(str(*h.response, "transcript"), "call zoltan");
+  EXPECT_EQ(str(*h.response, "intent"), "call");
+  EXPECT_EQ(param(*h.response, "target"), "Zoltan");
+  EXPECT_TRUE(action_of(*h.response).at("needs_confirmation").as_bool());
+}
+
 TEST_F(SpeechTest, ServerEndPointsWithoutAudioEndAndSendsPartials) {
   // No audio_end: the trailing silence ends the utterance.
   auto s = speak16k("set a timer for ten minutes");
