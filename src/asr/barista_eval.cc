@@ -4,7 +4,7 @@
 //   barista_eval --data DIR [--skills-dir examples/skills] [--snr 12] [--cache DIR]
 //                [--domain-weight W] [--lw X] [--wip X] [--no-general] [--limit N] [--out FILE]
 //                [--one-pass] [--domain-first] [--nbest N] [--domain-lw X] [--samples N]
-//                [--no-clean] [--no-noisy] [--domain-wip X]
+//                [--no-clean] [--no-noisy]
 //
 // By default it decodes the way the server does: the mixed model first, its words kept when
 // they make a command (a template match); else the skills' model alone, its words kept when
@@ -175,7 +175,7 @@ std::vector<Label> read_labels(const fs::path& p) {
 int usage() {
   std::cerr << "usage: barista_eval --data DIR [--skills-dir DIR] [--snr DB] [--cache DIR] [--domain-weight W]\n"
                "                    [--lw X] [--wip X] [--no-general] [--no-builtin] [--no-clean] [--no-noisy] [--limit N]\n"
-               "                    [--one-pass] [--nbest N] [--domain-lw X] [--domain-wip X] [--samples N] [--out FILE]\n";
+               "                    [--one-pass] [--nbest N] [--domain-lw X] [--samples N] [--out FILE]\n";
   return 2;
 }
 
@@ -217,7 +217,6 @@ int main(int argc, char** argv) {
     else if (a == "--samples") model_options.samples_per_sentence = std::stoi(next());
     else if (a == "--limit") limit = std::stoul(next());
     else if (a == "--out") out_path = next();
-    else if (a == "--domain-wip") decoder_options.domain_word_penalty = std::stod(next());
     else return usage();
   }
   if (data.empty()) return usage();

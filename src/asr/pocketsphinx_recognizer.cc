@@ -268,9 +268,7 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
                     lw = std::to_string(options.domain_language_weight > 0 && options.domain_check
                                             ? options.domain_language_weight
                                             : options.language_weight),
-                    wip = exp_string(options.domain_word_penalty > 0 && options.domain_check
-                                         ? options.domain_word_penalty
-                                         : options.word_penalty),
+                    wip = exp_string(options.word_penalty),
                     maxhmmpf = std::to_string(options.max_hmm_per_frame),
                     pl_window = std::to_string(options.phone_lookahead), beam = exp_string(options.beam),
                     wbeam = exp_string(options.word_beam);
@@ -292,7 +290,6 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
     // Models and searches take -lw from the configuration when they are read or created:
     // the skills' model alone (ps_init) may have its own; the mixed one gets language_weight.
     cmd_ln_set_float_r(config, "-lw", options.language_weight);
-    cmd_ln_set_float_r(config, "-wip", options.word_penalty);
     logmath_t* lmath = ps_get_logmath(ps);
     ngram_model_t* domain = ngram_model_read(config, lm.c_str(), NGRAM_AUTO, lmath);
     ngram_model_t* general = ngram_model_read(config, model.general_lm.string().c_str(), NGRAM_AUTO, lmath);

@@ -94,8 +94,6 @@ struct DecoderOptions {
   // The language weight of that first pass (0: language_weight). The skills' model alone
   // does best with a lower one than the mixed model needs.
   double domain_language_weight = 4.0;
-  // The word insertion penalty of that pass (0: word_penalty).
-  double domain_word_penalty = 0;
 };
 
 // Creates a pocketsphinx decoder (loads the models: slow, ~1 s). unavailable on failure.
