@@ -73,6 +73,12 @@ ModelFiles files_of(const fs::path& dir, const ModelOptions& o) {
   if (o.use_general_lm) m.general_lm = o.model_dir / "en-us.lm.bin";
   m.domain_weight = o.domain_weight;
   m.guessed_words = read_lines(dir / "guessed.txt");
+  // Listed at every start, built or cached, so that a skill's author sees them.
+  if (!m.guessed_words.empty()) {
+    std::string list;
+    for (const auto& w : m.guessed_words) list += (list.empty() ? "" : ", ") + w;
+    spdlog::info("asr: pronunciations guessed with espeak-ng for: {}", list);
+  }
   return m;
 }
 
@@ -146,12 +152,6 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
     for (auto& w : unpronounceable)
       spdlog::warn("asr: no pronunciation for '{}'; sentences with it are left out of the model", w);
   }
-  if (!guessed_list.empty()) {
-    std::string joined = guessed_list;
-    std::replace(joined.begin(), joined.end(), '\n', ' ');
-    spdlog::info("asr: pronunciations guessed with espeak-ng for: {}", joined);
-  }
-
   const fs::path tmp = dir.string() + ".tmp" + std::to_string(::getpid());
   fs::create_directories(tmp, ec);
   if (ec) return make_error(Errc::internal, "cannot create " + tmp.string() + ": " + ec.message());

@@ -25,11 +25,6 @@ void SpeechService::load(const skills::Registry& registry) {
   };
   auto files = build_model(registry, options_.model);
   if (!files) return fail(files.error().detail);
-  if (!files->guessed_words.empty()) {
-    std::string list;
-    for (const auto& w : files->guessed_words) list += (list.empty() ? "" : ", ") + w;
-    spdlog::info("speech: pronunciations guessed with espeak-ng for: {}", list);
-  }
   try {
     pool_ = std::make_unique<RecognizerPool>(*files, options_.pool);
   } catch (const std::exception& e) {
