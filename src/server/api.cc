@@ -4,6 +4,7 @@
 #include "server/errors.h"
 #include "server/json_util.h"
 #include "server/payloads.h"
+#include "server/static_files.h"
 
 #include <boost/json.hpp>
 #include <boost/url/encoding_opts.hpp>
@@ -167,7 +168,9 @@ RouteMatch Api::match(const HttpRequest& req) const {
   // Probes (healthz, readyz, metrics) also answer without /api/v1, where load balancers
   // and Prometheus look for them by default; everything else lives under /api/v1 only.
   bool probe = path == "/healthz" || path == "/readyz" || path == "/metrics";
-  if (!prefixed && !probe) return {"unmatched", false, false};
+  if (!prefixed && !probe)
+    return {is_static_path(req.target.substr(0, req.target.find('?'))) ? "static" : "unmatched",
+            false, false};
   bool known = false;
   const Route* r = find_route(path, req.method, known);
   if (!known) return {"unmatched", false, false};
@@ -180,6 +183,8 @@ std::optional<HttpResponse> Api::handle_inline(const HttpRequest& req) {
   bool prefixed = false;
   auto path = route_path(req.target, prefixed);
   bool probe = path == "/healthz" || path == "/readyz" || path == "/metrics";
+  if (!prefixed && !probe)
+    if (auto file = serve_static(req)) return file;  // the web client
   bool known = false;
   const Route* r = (prefixed || probe) ? find_route(path, req.method, known) : nullptr;
   if (!known)

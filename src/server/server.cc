@@ -213,6 +213,7 @@ HttpRequest to_request(const http::request<http::string_body>& req, const std::s
   r.target = std::string(req.target());
   r.authorization = std::string(req[http::field::authorization]);
   r.content_type = std::string(req[http::field::content_type]);
+  r.if_none_match = std::string(req[http::field::if_none_match]);
   r.body = req.body();
   r.client = client;
   return r;
