@@ -132,7 +132,7 @@ export class Session extends EventTarget {
   }
 
   store(pair, email) {
-    const lifetime = Math.max(10, Number(pair.expires_in) || 3600) * 1000;
+    const lifetime = (Number(pair.expires_in) > 0 ? Number(pair.expires_in) : 3600) * 1000;
     this.state = {
       email,
       access_token: pair.access_token,

@@ -63,7 +63,7 @@ function showLogin(message) {
   $("login-status").textContent = message || "";
   $("password").value = "";
   view.clear();
-  $("email").focus();
+  ($("email").value ? $("password") : $("email")).focus();
 }
 
 async function showChat() {

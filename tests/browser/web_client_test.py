@@ -66,13 +66,18 @@ def make_fake_microphone(directory):
 
 class HarkServer:
     def __init__(self, binary, workdir):
+        self.binary = binary
+        self.workdir = workdir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(os.path.join(workdir, "hark.log"), "wb")
+        self.log = open(os.path.join(workdir, "hark.log"), "ab")
+        self.start()
+
+    def start(self, *extra):
         self.proc = subprocess.Popen(
-            [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", os.path.join(workdir, "data"), "--speech-decoders", "1",
-             "--log-level", "warn"],
+            [self.binary, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--data-dir", os.path.join(self.workdir, "data"), "--speech-decoders", "1",
+             "--log-level", "warn", *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_for(lambda: http(self.base + "/healthz")[0] == 200, 30, "hark to listen")
 
@@ -96,13 +101,16 @@ class HarkServer:
             raise RuntimeError("the server's speech recognizer failed to load")
         return speech == "ready"
 
-    def stop(self):
+    def halt(self):
         self.proc.terminate()
         try:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+    def stop(self):
+        self.halt()
         self.log.close()
 
 
@@ -155,10 +163,14 @@ class WebClientTest(unittest.TestCase):
         cls.server.stop()
         shutil.rmtree(cls.work, ignore_errors=True)
 
+    def setUp(self):
+        self.expected_errors = []  # substrings of console errors a test causes on purpose
+
     def tearDown(self):
         # Any console error fails the test that caused it (SEVERE = console.error, uncaught
         # exceptions, refused resources, CSP violations).
-        errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+        errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"
+                  and not any(x in e["message"] for x in self.expected_errors)]
         self.assertEqual(errors, [], "errors in the browser console")
 
     # ---- helpers ----
@@ -352,6 +364,52 @@ class WebClientTest(unittest.TestCase):
         self.wait(lambda: self.visible("#chat-view"), 10, "the chat after a keyboard login")
         self.wait_ready()
         self.assertEqual(d.switch_to.active_element.get_attribute("id"), "text")
+
+    def session(self):
+        return self.driver.execute_script("return JSON.parse(sessionStorage.getItem('hark.session'))")
+
+    def test_5_reconnect_and_token_refresh(self):
+        d = self.driver
+        # The browser logs each refused WebSocket while the server is down.
+        self.expected_errors = ["/api/v1/ws/stream' failed"]
+        self.server.halt()
+        self.wait(lambda: self.css('#conn[data-state="reconnecting"]'), 10, "the client to reconnect")
+        self.wait(lambda: d.find_element(By.ID, "conn-text").text.startswith("Reconnecting in "), 10,
+                  "the backoff delay to be shown")
+        self.assertTrue(d.find_element(By.ID, "mic").get_attribute("disabled"))
+        # Back with short-lived access tokens (10 s): the client must refresh them in time.
+        self.server.start("--access-ttl", "10")
+        self.wait_ready()
+        self.type_request("Call Mom")
+        self.wait(lambda: self.css("#log .card.pending"), 10, "an answer after reconnecting")
+        d.find_element(By.ID, "logout").click()
+        self.wait(lambda: self.visible("#login-view"), 10, "the login form")
+        # The email stays filled in, so the password field has the focus.
+        self.assertEqual(d.switch_to.active_element.get_attribute("id"), "password")
+        d.switch_to.active_element.send_keys(PASSWORD, Keys.ENTER)
+        self.wait_ready()
+        first = self.session()
+        self.wait(lambda: self.session()["access_token"] != first["access_token"], 15,
+                  "the access token to be refreshed")
+        self.assertLess(time.time() * 1000, first["expires_at"], "refreshed only after expiry")
+        self.assertNotEqual(self.session()["refresh_token"], first["refresh_token"])
+        self.assertEqual(http(self.server.base + "/api/v1/users/me",
+                              headers={"Authorization": f"Bearer {self.session()['access_token']}"})[0], 200)
+
+    def test_6_expired_login(self):
+        d = self.driver
+        # The refused calls are what this test is about.
+        self.expected_errors = ["status of 401"]
+        token = self.session()["access_token"]
+        status, _, _ = http(self.server.base + "/api/v1/auth/logout", method="POST",
+                            headers={"Authorization": f"Bearer {token}"})
+        self.assertEqual(status, 204)  # this login is now over elsewhere
+        d.refresh()
+        self.wait(lambda: self.visible("#login-view"), 10, "the login form after the login expired")
+        self.assertEqual(d.find_element(By.ID, "login-status").text,
+                         "Your login has expired. Please log in again.")
+        self.assertIsNone(d.execute_script("return sessionStorage.getItem('hark.session')"))
+        self.shot("expired")
 
 
 def main():
