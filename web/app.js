@@ -308,6 +308,16 @@ document.addEventListener("keydown", (ev) => {
   }
 });
 
+// ---- answers read aloud ----
+
+speaker.addEventListener("start", () => { $("stop-speaking").hidden = false; });
+speaker.addEventListener("end", () => {
+  const button = $("stop-speaking");
+  if (document.activeElement === button) $("text").focus();
+  button.hidden = true;
+});
+$("stop-speaking").addEventListener("click", () => speaker.stop());
+
 // ---- settings ----
 
 for (const id of ["speak-answers", "server-voice"]) {

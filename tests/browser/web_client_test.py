@@ -322,13 +322,33 @@ class WebClientTest(unittest.TestCase):
         self.assertIn("pending", card.get_attribute("class"))
         self.shot("spoken")
 
+    def test_2b_keyboard_speech_in_harks_voice(self):
+        d = self.driver
+        pending = self.last_card()
+        d.find_element(By.ID, "server-voice").click()  # config {"tts": true}
+        d.execute_script("""
+            window.__played = false;
+            const b = document.getElementById('stop-speaking');
+            new MutationObserver(() => { if (!b.hidden) window.__played = true; })
+              .observe(b, {attributes: true});
+        """)
+        cards_before = len(self.css("#log .card"))
+        mic = d.find_element(By.ID, "mic")
+        mic.send_keys(Keys.SPACE)  # the keyboard alone
+        self.wait(lambda: mic.get_attribute("aria-pressed") == "true", 5, "the microphone to start")
+        self.wait(lambda: len(self.css("#log .card")) > cards_before, 30, "the card for the spoken request")
+        self.assertEqual(self.card_params(self.last_card()), MOM)
+        self.assertIn("cancelled", pending.get_attribute("class"), "the older pending card")
+        self.wait(lambda: d.execute_script("return window.__played"), 10, "Hark's voice to play the answer")
+        d.find_element(By.ID, "server-voice").click()
+
     def test_3_history_after_reload(self):
         d = self.driver
         d.refresh()
         self.wait(lambda: self.css("#log .msg.past"), 10, "the history")
         self.wait_ready()
         users = [e.text for e in self.css("#log .msg.user.past .text")]
-        self.assertEqual(users, ["Call Mom", "Call Mom", "yes", "call mother", "call mom"])
+        self.assertEqual(users, ["Call Mom", "Call Mom", "yes", "call mother", "call mom", "call mom"])
         past_cards = self.css("#log .msg.assistant.past .card")
         self.assertTrue(past_cards)
         self.assertTrue(all(c.get_attribute("data-action") == "call" for c in past_cards))
