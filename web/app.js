@@ -31,6 +31,7 @@ const mic = new Microphone();
 const speaker = new Speaker();
 const view = new ConversationView($("log"), (actionId, confirmed) => {
   if (!conn.send({ type: "confirm", action_id: actionId, confirmed })) showError("Not connected: the answer was not sent.");
+  $("text").focus();  // the pressed button is about to go
 });
 const contacts = new ContactsEditor({
   list: $("contact-list"), template: $("contact-row"), add: $("add-contact"),
@@ -73,13 +74,18 @@ async function showChat() {
   $("who").textContent = session.email;
   conn.start();
   $("text").focus();
+  await loadHistory(0);
+  if (session.loggedIn) contacts.load();
+}
+
+async function loadHistory(before) {
   try {
-    const page = await session.api("/conversations/history?limit=50");
-    view.history(page.items || []);
+    const page = await session.api(`/conversations/history?limit=50${before ? `&before=${before}` : ""}`);
+    const next = page.next_before;
+    view.history(page.items || [], next ? () => loadHistory(next) : null);
   } catch (e) {
     if (session.loggedIn) showError(`History could not be loaded: ${e.message}`);
   }
-  if (session.loggedIn) contacts.load();
 }
 
 async function withLoginForm(work) {
@@ -281,6 +287,7 @@ micButton.addEventListener("pointerdown", (ev) => {
   if (ev.button !== 0 || micButton.disabled) return;
   ev.preventDefault();
   micButton.focus();
+  micButton.setPointerCapture(ev.pointerId);  // letting go outside the button still ends it
   if (listening) {
     pressedAt = 0;
     stopListening("end");
@@ -290,10 +297,12 @@ micButton.addEventListener("pointerdown", (ev) => {
   }
 });
 // Held for a while: hold-to-talk, so letting go ends the utterance. A short press toggles.
-micButton.addEventListener("pointerup", () => {
+function released() {
   if (pressedAt && performance.now() - pressedAt > 500) stopListening("end");
   pressedAt = 0;
-});
+}
+micButton.addEventListener("pointerup", released);
+micButton.addEventListener("pointercancel", released);
 micButton.addEventListener("click", (ev) => {
   if (ev.detail !== 0) return;  // pointer clicks were handled above; this is the keyboard
   if (listening) stopListening("end");

@@ -32,6 +32,7 @@ export class Connection extends EventTarget {
 
   stop() {
     this.wanted = false;
+    this.attempt = 0;
     clearTimeout(this.timer);
     if (this.ws) {
       const ws = this.ws;

@@ -41,10 +41,12 @@ export class ConversationView {
     this.onDecision = onDecision;
     this.pending = null;     // {id, card}: the action awaiting confirmation
     this.spoken = new Map(); // turn_id -> the user message showing its transcript
+    this.earlier = null;     // the line above the stored history (with "Show earlier messages")
   }
 
   clear() {
     this.list.replaceChildren();
+    this.earlier = null;
     this.pending = null;
     this.spoken.clear();
   }
@@ -159,8 +161,14 @@ export class ConversationView {
     if (row) row.remove();
   }
 
-  // Stored history, newest first as the server sends it; shown oldest first.
-  history(items) {
+  // A page of stored history, newest first as the server sends it, shown oldest first
+  // above what is already there. loadMore, when given, fetches the page before it.
+  history(items, loadMore) {
+    const first = !this.earlier;
+    if (first) {
+      this.earlier = el("li", "divider");
+      this.list.prepend(this.earlier);
+    }
     const fragment = [];
     for (const it of [...items].reverse()) {
       const item = el("li", `msg ${it.role} past`);
@@ -169,10 +177,24 @@ export class ConversationView {
       if (it.action) item.append(this.card(it.action, "past"));
       fragment.push(item);
     }
-    if (fragment.length) {
-      this.list.prepend(el("li", "divider", "Earlier"), ...fragment);
+    this.earlier.after(...fragment);
+    const hadFocus = this.earlier.contains(document.activeElement);
+    if (loadMore) {
+      const more = el("button", "more secondary", "Show earlier messages");
+      more.type = "button";
+      more.addEventListener("click", () => {
+        more.disabled = true;
+        loadMore().finally(() => { more.disabled = false; });
+      });
+      this.earlier.replaceChildren(more);
+      if (hadFocus) more.focus();
+    } else {
+      this.earlier.replaceChildren(items.length || !first ? "Earlier" : "");
+      if (hadFocus && fragment.length) {
+        fragment[0].tabIndex = -1;
+        fragment[0].focus();
+      }
     }
-    const last = this.list.lastElementChild;
-    if (last) last.scrollIntoView({ block: "end" });
+    if (first && this.list.lastElementChild) this.list.lastElementChild.scrollIntoView({ block: "end" });
   }
 }
