@@ -29,9 +29,14 @@ const session = new Session();
 const conn = new Connection(() => session.token());
 const mic = new Microphone();
 const speaker = new Speaker();
-const view = new ConversationView($("log"), (actionId, confirmed) => {
-  if (!conn.send({ type: "confirm", action_id: actionId, confirmed })) showError("Not connected: the answer was not sent.");
-  $("text").focus();  // the pressed button is about to go
+const view = new ConversationView($("log"), {
+  onDecision(actionId, confirmed) {
+    if (!conn.send({ type: "confirm", action_id: actionId, confirmed })) showError("Not connected: the answer was not sent.");
+    $("text").focus();  // the pressed button is about to go
+  },
+  onDone(actionId) {
+    conn.send({ type: "action_result", action_id: actionId, status: "done" });
+  },
 });
 const contacts = new ContactsEditor({
   list: $("contact-list"), template: $("contact-row"), add: $("add-contact"),
@@ -51,8 +56,11 @@ function showError(text) {
 function clearError() {
   $("alert").hidden = true;
 }
+// Emptied first, so that the same answer twice in a row is read twice.
 function announce(text) {
-  $("announcer").textContent = text;
+  const region = $("announcer");
+  region.textContent = "";
+  setTimeout(() => { region.textContent = text; }, 100);
 }
 
 // ---- login ----

@@ -35,10 +35,12 @@ function timeOf(iso) {
 }
 
 export class ConversationView {
-  // onDecision(actionId, confirmed) is called when a card's button is pressed.
-  constructor(list, onDecision) {
+  // onDecision(actionId, confirmed): a card's Confirm or Cancel was pressed.
+  // onDone(actionId): the person followed a card's link (a tel: link for a call).
+  constructor(list, { onDecision, onDone }) {
     this.list = list;
     this.onDecision = onDecision;
+    this.onDone = onDone;
     this.pending = null;     // {id, card}: the action awaiting confirmation
     this.spoken = new Map(); // turn_id -> the user message showing its transcript
     this.earlier = null;     // the line above the stored history (with "Show earlier messages")
@@ -103,12 +105,14 @@ export class ConversationView {
     if (pending && action.id === pending.id) {
       // The answer to a confirmation: the card above shows the outcome.
       this.settle(pending.card, "confirmed", "Confirmed");
+      this.link(pending.card, action);
       this.pending = null;
       return item;
     }
     const card = this.card(action, action.needs_confirmation ? "pending" : "ready");
     item.append(card);
     if (action.needs_confirmation) this.pending = { id: action.id, card };
+    else this.link(card, action);
     this.scroll(item);
     return item;
   }
@@ -145,6 +149,16 @@ export class ConversationView {
       card.append(row);
     }
     return card;
+  }
+
+  // What a browser can do itself: a call to a known number opens the phone app.
+  link(card, action) {
+    const number = action.params && action.params.number;
+    if (action.name !== "call" || typeof number !== "string" || !/^\+?[0-9 ()-]+$/.test(number)) return;
+    const a = el("a", "do", `Call ${number}`);
+    a.href = `tel:${number.replace(/[^0-9+]/g, "")}`;
+    a.addEventListener("click", () => this.onDone(action.id), { once: true });
+    card.append(a);
   }
 
   decide(actionId, confirmed) {

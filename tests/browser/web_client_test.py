@@ -276,12 +276,15 @@ class WebClientTest(unittest.TestCase):
         self.assertEqual(card.get_attribute("data-action"), "call")
         self.assertEqual(self.card_params(card), MOM)
         self.assertEqual(self.assistant_texts()[-1], "Calling Mom.")
-        self.assertEqual(d.find_element(By.ID, "announcer").text, "Calling Mom.")
+        self.wait(lambda: d.find_element(By.ID, "announcer").text == "Calling Mom.", 5,
+                  "the answer in the live region")
         self.shot("confirmation")
         card.find_element(By.CSS_SELECTOR, "button.confirm").click()
         self.wait(lambda: "confirmed" in card.get_attribute("class"), 10, "the card to be confirmed")
         self.assertEqual(card.find_element(By.CLASS_NAME, "card-status").text, "Confirmed")
         self.assertFalse(card.find_elements(By.TAG_NAME, "button"), "buttons left on a settled card")
+        link = card.find_element(By.CSS_SELECTOR, "a.do")
+        self.assertEqual(link.get_attribute("href"), "tel:+15551234567")
 
         # Confirming by typing "yes"; then cancelling with the button.
         self.type_request("Call Mom")
