@@ -412,7 +412,7 @@ class WebClientTest(unittest.TestCase):
     def session(self):
         return self.driver.execute_script("return JSON.parse(sessionStorage.getItem('hark.session'))")
 
-    def test_5_reconnect_and_token_refresh(self):
+    def test_5_reconnect_speech_off_and_token_refresh(self):
         d = self.driver
         # The browser logs each refused WebSocket while the server is down.
         self.expected_errors = ["/api/v1/ws/stream' failed"]
@@ -421,11 +421,17 @@ class WebClientTest(unittest.TestCase):
         self.wait(lambda: d.find_element(By.ID, "conn-text").text.startswith("Reconnecting in "), 10,
                   "the backoff delay to be shown")
         self.assertTrue(d.find_element(By.ID, "mic").get_attribute("disabled"))
-        # Back with short-lived access tokens (10 s): the client must refresh them in time.
-        self.server.start("--access-ttl", "10")
+        # Back without speech, and with short-lived access tokens (10 s) that the client
+        # must refresh in time.
+        self.server.start("--no-speech", "--access-ttl", "10")
         self.wait_ready()
         self.type_request("Call Mom")
         self.wait(lambda: self.css("#log .card.pending"), 10, "an answer after reconnecting")
+        mic = d.find_element(By.ID, "mic")
+        mic.click()
+        self.wait(lambda: self.visible("#alert"), 10, "an error about speech")
+        self.assertTrue(d.find_element(By.ID, "alert").text.startswith("Speech recognition is not available"))
+        self.wait(lambda: mic.get_attribute("aria-pressed") == "false", 5, "the microphone to stop")
         d.find_element(By.ID, "logout").click()
         self.wait(lambda: self.visible("#login-view"), 10, "the login form")
         # The email stays filled in, so the password field has the focus.
