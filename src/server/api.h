@@ -23,9 +23,9 @@ struct HttpRequest {
   std::string target;  // path and query, as sent
   std::string authorization;
   std::string content_type;
-  std::string if_none_match;  // for the web client's files (static_files.h)
   std::string body;
   std::string client;  // the peer's address, for login rate limits
+  std::string if_none_match;  // for the web client's files (static_files.h)
 };
 
 struct HttpResponse {
