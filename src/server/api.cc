@@ -63,10 +63,36 @@ std::string_view query_of(std::string_view target) {
   return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
 }
 
+bool query_char(unsigned char c) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("-._~!$&'()*+,;=:@/?%").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+// Bytes a form body may hold although RFC 3986 wants them escaped: `curl -d
+// 'password=correct horse'` sends the space raw. Each is read as itself (escaped here),
+// so a raw space means a space; '%' keeps its meaning, and a bad escape is still an error.
+std::string escape_raw_bytes(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (query_char(c)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
 // Decoded query or form parameters; '+' means a space (HTML forms).
-Result<std::vector<std::pair<std::string, std::string>>> decode_params(std::string_view s) {
+Result<std::vector<std::pair<std::string, std::string>>> decode_params(std::string_view raw) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (s.empty()) return out;
+  if (raw.empty()) return out;
+  const std::string escaped = escape_raw_bytes(raw);
+  std::string_view s = escaped;
   // Validate first: the (string_view, opts) constructor throws on bad input, and the one
   // taking a parsed view is not exported by Boost 1.81's libboost_url.
   if (!urls::parse_query(s)) return make_error(Errc::bad_request, "The query or form data is malformed.");
@@ -159,7 +185,7 @@ const Api::Route* Api::find_route(std::string_view path, std::string_view method
 }
 
 Api::Api(const Options& options, Deps deps, Metrics& metrics, ChatSessions& chats)
-    : options_(options), deps_(deps), metrics_(metrics), chats_(chats) {}
+    : options_(options), deps_(deps), metrics_(metrics), chats_(chats), store_health_(deps.store) {}
 
 RouteMatch Api::match(const HttpRequest& req) const {
   bool prefixed = false;
@@ -451,8 +477,14 @@ HttpResponse Api::do_parse(const HttpRequest& req) {
 }
 
 HttpResponse Api::do_readyz(const HttpRequest& req) {
-  if (auto r = deps_.store.ping(); !r)
-    return error_response(make_error(Errc::unavailable, "The store is not answering."));
+  // The reason is logged by StoreHealth once per change, not once per probe.
+  if (auto r = store_health_.check(); !r) {
+    auto resp = json_response(503, json::object{{"detail", "The store is not answering reads and writes."},
+                                                {"code", "unavailable"}});
+    resp.error_code = "unavailable";
+    resp.headers.emplace_back("Retry-After", "1");
+    return resp;
+  }
   // Speech loads in the background; the server is ready for text meanwhile, so the probe
   // only reports it.
   const char* speech = "off";

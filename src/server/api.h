@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 #include "server/chat_sessions.h"
 #include "server/metrics.h"
+#include "server/store_health.h"
 #include "server/server.h"
 
 #include <boost/json/value.hpp>
@@ -89,6 +90,7 @@ class Api {
   Deps deps_;
   Metrics& metrics_;
   ChatSessions& chats_;
+  StoreHealth store_health_;
 };
 
 // Shared with the WebSocket side.

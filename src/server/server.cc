@@ -9,6 +9,7 @@
 #include "server/api.h"
 #include "server/chat_sessions.h"
 #include "server/errors.h"
+#include "server/http_checks.h"
 #include "server/metrics.h"
 #include "server/ws_protocol.h"
 
@@ -275,6 +276,20 @@ asio::awaitable<void> Server::Impl::http_session(std::shared_ptr<Connection> con
     conn->idle = false;
     auto start = Steady::now();
     if (!ec) {
+      // Framing Beast does not refuse itself: a body this server would read differently
+      // from a proxy in front of it (request smuggling) is refused before it is read.
+      std::vector<std::string_view> te;
+      for (auto [it, end] = parser.get().equal_range(http::field::transfer_encoding); it != end; ++it)
+        te.emplace_back(it->value().data(), it->value().size());
+      if (auto problem = transfer_encoding_problem(
+              te, parser.get().find(http::field::content_length) != parser.get().end())) {
+        auto resp = error_response(make_error(Errc::bad_request, *problem));
+        metrics.record_request("unmatched", resp.status, 0);
+        metrics.record_error(resp.error_code);
+        auto res = to_beast(std::move(resp), 11, false, false);
+        co_await http::async_write(stream, res, kUseTuple);
+        break;
+      }
       stream.expires_after(options.request_timeout);
       if (!websocket::is_upgrade(parser.get())) {
         auto [ec2, n2] = co_await http::async_read(stream, buffer, parser, kUseTuple);
@@ -311,6 +326,15 @@ asio::awaitable<void> Server::Impl::http_session(std::shared_ptr<Connection> con
 
     if (websocket::is_upgrade(beast_req) && match.is_websocket) {
       if (stopping) break;
+      if (!valid_websocket_key(beast_req[http::field::sec_websocket_key])) {
+        auto resp = error_response(make_error(
+            Errc::bad_request, "Sec-WebSocket-Key must be the base64 encoding of 16 bytes."));
+        metrics.record_request(match.label, resp.status, 0);
+        metrics.record_error(resp.error_code);
+        auto res = to_beast(std::move(resp), beast_req.version(), false, false);
+        co_await http::async_write(stream, res, kUseTuple);
+        break;
+      }
       auto check = co_await on_pool(pool, [this, &req] { return api.check_upgrade(req); });
       if (check.refuse) {
         metrics.record_error(check.refuse->error_code);

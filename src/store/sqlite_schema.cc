@@ -62,6 +62,13 @@ CREATE TABLE reminders (
 );
 CREATE INDEX reminders_user ON reminders(user_id, datetime);
 )sql",
+    // 2: one row that Store::ping() rewrites, so the health check proves writes work.
+    R"sql(
+CREATE TABLE health_probe (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at INTEGER NOT NULL
+);
+)sql",
 };
 
 Result<int> current_version(Connection& conn) {

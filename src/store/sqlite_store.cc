@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <unordered_map>
 #include <condition_variable>
@@ -88,13 +89,20 @@ class SqliteStore final : public Store {
     turn_writer_ = std::make_unique<sqlite::TurnWriter>(writer_, writer_mutex_);
   }
 
+  // A read and a committed write: a database that still answers reads but refuses every
+  // write (a full disk, a lock held elsewhere, a file turned read-only) is not healthy.
   Result<void> ping() override {
-    auto r = reader();
-    auto s = r->prepare("SELECT 1");
+    {
+      auto r = reader();
+      auto s = r->prepare("SELECT 1");
+      if (!s) return s.error();
+      auto row = s->step();
+      if (!row) return row.error();
+    }
+    std::lock_guard lock(writer_mutex_);
+    auto s = writer_.prepare("INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?1)");
     if (!s) return s.error();
-    auto row = s->step();
-    if (!row) return row.error();
-    return {};
+    return s->bind(1, static_cast<std::int64_t>(std::time(nullptr))).run();
   }
 
   // --- users ------------------------------------------------------------------------------
@@ -503,6 +511,14 @@ std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path) {
 }
 
 std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path, const SqliteOptions& options) {
+  // SQLite takes a zero-length file for a new, empty database: a database truncated by
+  // accident (a failed copy, a full disk during a restore) would start with no accounts
+  // and be filled anew over the lost data. Refuse it; an operator decides.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0 && !ec)
+    throw std::runtime_error("the database file " + path.string() +
+                             " is empty (0 bytes), which a real database never is: restore it "
+                             "from a backup, or delete it to start with a new database");
   return std::make_unique<SqliteStore>(path, options);
 }
 

@@ -146,6 +146,23 @@ TEST_F(AuthTest, ForgedTokensAreRefused) {
   }
 }
 
+// Issue 11: libjwt reads a C string, so "<token>\0junk" verified as <token>.
+TEST_F(AuthTest, TokensWithTrailingJunkAreRefused) {
+  registered("junk@example.com");
+  auto t = logged_in("junk@example.com");
+  ASSERT_TRUE(service_->verify(t.access_token));
+  const std::vector<std::string> junk = {
+      t.access_token + std::string(1, '\0') + "junk", t.access_token + std::string(1, '\0'),
+      t.access_token + " ", " " + t.access_token, t.access_token + "\n",
+      t.access_token + ".extra", t.access_token.substr(0, 20) + std::string(1, '\0') +
+                                     t.access_token.substr(20)};
+  for (const auto& token : junk) {
+    auto r = service_->verify(token);
+    ASSERT_FALSE(r) << "accepted a token of " << token.size() << " bytes";
+    EXPECT_EQ(r.error().code, Errc::invalid_token);
+  }
+}
+
 // --- refresh -----------------------------------------------------------------------------
 
 TEST_F(AuthTest, RefreshRotatesAndTheOldTokenStopsWorking) {
