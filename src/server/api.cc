@@ -199,7 +199,8 @@ RouteMatch Api::match(const HttpRequest& req) const {
   if (!known) return {"unmatched", false, false};
   std::string label = std::string(kPrefix) + path;
   if (!r) return {label, false, false};
-  return {label, r->blocking, path == "/ws/stream"};
+  return {label, r->blocking, path == "/ws/stream",
+          r->handler == &Api::do_register || r->handler == &Api::do_token};
 }
 
 std::optional<HttpResponse> Api::handle_inline(const HttpRequest& req) {
@@ -286,8 +287,15 @@ HttpResponse Api::do_register(const HttpRequest& req) {
   auto name = string_field(*body, "display_name", false);
   for (auto* f : {&email, &password, &name})
     if (!*f) return error_response(f->error());
-  auto user = deps_.auth.register_user(**email, **password, name->value_or(""));
-  if (!user) return error_response(user.error());
+  auto user = deps_.auth.register_user(**email, **password, name->value_or(""), req.client);
+  if (!user) {
+    auto resp = error_response(user.error());
+    if (user.error().code == Errc::rate_limited) {
+      auto wait = deps_.auth.register_retry_after(req.client);
+      resp.headers.emplace_back("Retry-After", std::to_string(wait > 0 ? wait : 1));
+    }
+    return resp;
+  }
   return json_response(201, user_json(*user));
 }
 

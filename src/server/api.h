@@ -51,6 +51,7 @@ struct RouteMatch {
   std::string label;  // route pattern, e.g. "/api/v1/chat", or "unmatched"
   bool blocking = false;
   bool is_websocket = false;  // the /api/v1/ws/stream path
+  bool hashes = false;        // hashes a password (register, login): the hashing pool's
 };
 
 class Api {

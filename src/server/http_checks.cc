@@ -1,6 +1,9 @@
 #include "server/http_checks.h"
 
+#include <boost/asio/ip/address.hpp>
 #include <sodium.h>
+
+#include <algorithm>
 
 #include <cctype>
 
@@ -32,6 +35,26 @@ std::optional<std::string> transfer_encoding_problem(const std::vector<std::stri
   if (has_content_length)
     return "A request must not carry both Transfer-Encoding and Content-Length.";
   return std::nullopt;
+}
+
+std::string client_address(std::string_view peer, std::string_view forwarded_for,
+                           const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](std::string_view a) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), a) != trusted_proxies.end();
+  };
+  if (trusted_proxies.empty() || !trusted(peer)) return std::string(peer);
+  std::string_view rest = forwarded_for;
+  while (!rest.empty()) {
+    const auto comma = rest.rfind(',');
+    std::string_view hop = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
+    if (hop.empty()) continue;
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(std::string(hop), ec);
+    if (ec) break;  // not an address: trust nothing further left
+    if (!trusted(address.to_string())) return address.to_string();
+  }
+  return std::string(peer);
 }
 
 bool valid_websocket_key(std::string_view key) {

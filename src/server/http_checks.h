@@ -17,6 +17,14 @@ namespace hark::server {
 std::optional<std::string> transfer_encoding_problem(const std::vector<std::string_view>& values,
                                                      bool has_content_length);
 
+// The address a request speaks for. `peer` is the TCP peer; when it is one of
+// `trusted_proxies`, X-Forwarded-For (`forwarded_for`, comma-separated, the nearest hop
+// last) is walked from the right past trusted proxies to the first other hop, which must
+// be an IP address. Otherwise (no proxies trusted: the default) the peer, whatever the
+// header says, since anyone can send it.
+std::string client_address(std::string_view peer, std::string_view forwarded_for,
+                           const std::vector<std::string>& trusted_proxies);
+
 // RFC 6455 4.2.1: Sec-WebSocket-Key is the base64 encoding of 16 bytes (24 characters).
 bool valid_websocket_key(std::string_view key);
 

@@ -69,6 +69,14 @@ CREATE TABLE health_probe (
   at INTEGER NOT NULL
 );
 )sql",
+    // 3: refresh rotation tolerates a retry (the previous hash and when it was replaced),
+    // and revoked sessions are swept some time after their revocation.
+    R"sql(
+ALTER TABLE login_sessions ADD COLUMN previous_refresh_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE login_sessions ADD COLUMN rotated_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE login_sessions ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX login_sessions_expires ON login_sessions(expires_at);
+)sql",
 };
 
 Result<int> current_version(Connection& conn) {

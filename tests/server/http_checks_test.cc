@@ -34,6 +34,19 @@ TEST(WebSocketKey, MustBeBase64Of16Bytes) {
   EXPECT_FALSE(valid_websocket_key("dGhlIHNhbXBsZSBub25jZUFB"));   // 18 bytes
 }
 
+TEST(ClientAddress, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  // Off by default: the header is anyone's to write.
+  EXPECT_EQ(client_address("198.51.100.7", "203.0.113.1", {}), "198.51.100.7");
+  const std::vector<std::string> proxies = {"10.0.0.1", "10.0.0.2"};
+  EXPECT_EQ(client_address("198.51.100.7", "203.0.113.1", proxies), "198.51.100.7");
+  EXPECT_EQ(client_address("10.0.0.1", "203.0.113.1", proxies), "203.0.113.1");
+  // The nearest untrusted hop: a client's own forged entries further left do not count.
+  EXPECT_EQ(client_address("10.0.0.1", "1.2.3.4, 203.0.113.1, 10.0.0.2", proxies), "203.0.113.1");
+  EXPECT_EQ(client_address("10.0.0.1", "", proxies), "10.0.0.1");
+  EXPECT_EQ(client_address("10.0.0.1", "not-an-address", proxies), "10.0.0.1");
+  EXPECT_EQ(client_address("10.0.0.1", " 2001:db8::1 ", proxies), "2001:db8::1");
+}
+
 TEST(Utf8Prefix, NeverCutsInsideACharacter) {
   EXPECT_EQ(utf8_prefix("hello", 10), "hello");
   EXPECT_EQ(utf8_prefix("hello", 3), "hel");

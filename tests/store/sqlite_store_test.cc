@@ -200,7 +200,7 @@ TEST(SqliteStoreTest, RevocationEpochMovesOnRevokeAndDeleteOnly) {
   ASSERT_TRUE(store->create_session(s));
   auto before = store->revocation_epoch();
   ASSERT_TRUE(store->append_turn({0, u->id, "user", "hello", "", 2}));
-  ASSERT_TRUE(store->rotate_refresh("sess-epoch", "hash", "hash2", 200));
+  ASSERT_TRUE(store->rotate_refresh("sess-epoch", "hash", "hash2", 200, 50));
   EXPECT_EQ(store->revocation_epoch(), before);
   ASSERT_TRUE(store->revoke_session("sess-epoch"));
   auto after_revoke = store->revocation_epoch();
