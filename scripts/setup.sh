@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   libsoxr-dev espeak-ng sox
+  clang-16 libclang-rt-16-dev
 )
 
 missing=()

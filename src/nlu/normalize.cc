@@ -173,9 +173,12 @@ std::optional<year_month_day> date_at(const Words& w, std::size_t i, year_month_
         return valid(year_month_day{date::year{y}, date::month(m), date::day(d)});
       }
     }
-    if (auto slash = t.find('/'); slash != std::string_view::npos) {
+    // At most "12/25/2026": longer digit runs overflowed sscanf's %d, and a year of more
+    // than four digits made no "YYYY-MM-DD" (both found by fuzz/fuzz_normalize).
+    if (auto slash = t.find('/'); slash != std::string_view::npos && t.size() <= 10) {
       int m = 0, d = 0, y = 0;
       int n = std::sscanf(std::string(t).c_str(), "%d/%d/%d", &m, &d, &y);
+      if (n == 3 && (y < 0 || y > 9999)) return std::nullopt;
       if (n >= 2) {
         std::optional<int> year;
         if (n == 3) year = y < 100 ? 2000 + y : y;

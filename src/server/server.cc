@@ -10,6 +10,7 @@
 #include "server/chat_sessions.h"
 #include "server/errors.h"
 #include "server/http_checks.h"
+#include "server/http_request.h"
 #include "server/metrics.h"
 #include "server/ws_protocol.h"
 
@@ -258,17 +259,6 @@ class LiveGuard {
   LiveMap& live_;
   Connection* c_;
 };
-
-HttpRequest to_request(const http::request<http::string_body>& req, const std::string& client) {
-  HttpRequest r;
-  r.method = std::string(req.method_string());
-  r.target = std::string(req.target());
-  r.authorization = std::string(req[http::field::authorization]);
-  r.content_type = std::string(req[http::field::content_type]);
-  r.body = req.body();
-  r.client = client;
-  return r;
-}
 
 // The client a request speaks for (see client_address; the peer unless a trusted proxy).
 std::string request_client(const http::request<http::string_body>& req, const std::string& peer,
