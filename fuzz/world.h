@@ -70,7 +70,15 @@ struct World {
 };
 
 inline World& world() {
-  static World* w = new World();  // never destroyed: libFuzzer exits without unwinding
+  // Never destroyed (libFuzzer exits from anywhere); its directory goes at exit.
+  static World* w = [] {
+    auto* made = new World();
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(world().dir, ec);
+    });
+    return made;
+  }();
   return *w;
 }
 
