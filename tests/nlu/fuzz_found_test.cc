@@ -28,5 +28,15 @@ TEST(FuzzFound, ASlashDateWithAHugeYearIsNoDate) {
   EXPECT_EQ(*ok, "2027-12-25");
 }
 
+// fuzz_normalize: forty-odd digits of seconds overflowed llround into a negative duration.
+TEST(FuzzFound, AnAstronomicalDurationIsNoDuration) {
+  EXPECT_FALSE(normalize_duration(std::string(44, '5') + "0 s"));
+  EXPECT_FALSE(normalize_duration("99999999999999999999 hours"));
+  EXPECT_EQ(normalize_duration("90 seconds"), 90);
+  const auto now = testing::utc(2026, 11, 25, 10, 0);
+  EXPECT_FALSE(normalize_datetime("in 5111111111115 h", now, "UTC"));
+  EXPECT_TRUE(normalize_datetime("in two hours", now, "UTC"));
+}
+
 }  // namespace
 }  // namespace hark::nlu
