@@ -6,7 +6,7 @@ HOST ?= 0.0.0.0
 PORT ?= 8000
 DATA_DIR ?= ./data
 
-.PHONY: setup configure build run test bench clean
+.PHONY: setup configure build run test bench fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -33,5 +33,11 @@ test: build
 bench: build
 	bash bench/run.sh $(BUILD_DIR)
 
+# Coverage-guided fuzzing (clang-16, libFuzzer, ASan+UBSan) in its own build directory:
+# each target runs FUZZ_SECONDS (default 60) and its executions and coverage are printed.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh build-fuzz
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz

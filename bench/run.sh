@@ -97,6 +97,11 @@ port_free "$HARK_PORT" || HARK_PORT=$(pick_port)
 cat >"$TMP/hark.yaml" <<EOF
 max_messages_per_second: 100000
 drain_timeout: 2
+# The load generator is one address opening thousands of connections and registering its
+# users: the per-address abuse limits (SECURITY.md) would refuse it by design.
+max_connections_per_address: 1000000
+registrations_per_hour: 0
+hash_queue_limit: 100000
 EOF
 
 start_echo() {

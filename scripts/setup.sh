@@ -13,6 +13,7 @@ packages=(
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   libsoxr-dev espeak-ng sox
   chromium chromium-driver python3-selenium
+  clang-16 libclang-rt-16-dev
 )
 
 missing=()

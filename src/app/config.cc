@@ -20,12 +20,15 @@ struct Layer {
   std::optional<std::filesystem::path> config_file;
   std::optional<int> io_threads, worker_threads, max_messages_per_second;
   std::optional<bool> allow_register;
-  std::optional<std::chrono::seconds> access_ttl, drain_timeout, ws_auth_timeout;
+  std::optional<std::chrono::seconds> access_ttl, drain_timeout, ws_auth_timeout, refresh_grace;
   std::optional<std::string> log_level, jwt_secret;
   std::optional<std::size_t> max_body_bytes, max_frame_bytes;
   std::optional<bool> speech;
   std::optional<std::filesystem::path> speech_cache_dir;
   std::optional<int> speech_decoders, speech_threads, end_silence_ms, speech_max_wait_ms;
+  std::optional<int> hash_threads, hash_queue_limit, header_timeout, max_connections_per_address,
+      max_connections, registrations_per_hour;
+  std::optional<std::vector<std::string>> trusted_proxies;
 };
 
 template <class T>
@@ -44,6 +47,7 @@ void apply(Config& c, const Layer& l) {
   set_if(c.max_messages_per_second, l.max_messages_per_second);
   set_if(c.allow_register, l.allow_register);
   set_if(c.access_ttl, l.access_ttl);
+  set_if(c.refresh_grace, l.refresh_grace);
   set_if(c.drain_timeout, l.drain_timeout);
   set_if(c.ws_auth_timeout, l.ws_auth_timeout);
   set_if(c.log_level, l.log_level);
@@ -56,6 +60,25 @@ void apply(Config& c, const Layer& l) {
   set_if(c.speech_threads, l.speech_threads);
   set_if(c.end_silence_ms, l.end_silence_ms);
   set_if(c.speech_max_wait_ms, l.speech_max_wait_ms);
+  set_if(c.hash_threads, l.hash_threads);
+  set_if(c.hash_queue_limit, l.hash_queue_limit);
+  set_if(c.header_timeout, l.header_timeout);
+  set_if(c.max_connections_per_address, l.max_connections_per_address);
+  set_if(c.max_connections, l.max_connections);
+  set_if(c.registrations_per_hour, l.registrations_per_hour);
+  set_if(c.trusted_proxies, l.trusted_proxies);
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    auto first = part.find_first_not_of(" \t");
+    auto last = part.find_last_not_of(" \t");
+    if (first != std::string::npos) out.push_back(part.substr(first, last - first + 1));
+  }
+  return out;
 }
 
 Error bad(const std::string& where, const std::string& what) {
@@ -125,6 +148,10 @@ Result<void> set_value(Layer& l, const std::string& name, const std::string& v,
     auto n = parse_int(v, where, 1, 365LL * 24 * 3600);
     if (!n) return n.error();
     l.access_ttl = std::chrono::seconds(*n);
+  } else if (name == "refresh_grace") {
+    auto n = parse_int(v, where, 0, 600);
+    if (!n) return n.error();
+    l.refresh_grace = std::chrono::seconds(*n);
   } else if (name == "drain_timeout") {
     auto n = parse_int(v, where, 0, 3600);
     if (!n) return n.error();
@@ -164,6 +191,29 @@ Result<void> set_value(Layer& l, const std::string& name, const std::string& v,
     auto n = parse_int(v, where, 0, 60000);
     if (!n) return n.error();
     l.speech_max_wait_ms = static_cast<int>(*n);
+  } else if (name == "hash_threads") {
+    auto n = parse_int(v, where, 1, 64);
+    if (!n) return n.error();
+    l.hash_threads = static_cast<int>(*n);
+  } else if (name == "hash_queue_limit" || name == "max_connections_per_address") {
+    auto n = parse_int(v, where, 1, 1000000);
+    if (!n) return n.error();
+    (name == "hash_queue_limit" ? l.hash_queue_limit : l.max_connections_per_address) =
+        static_cast<int>(*n);
+  } else if (name == "header_timeout") {
+    auto n = parse_int(v, where, 1, 600);
+    if (!n) return n.error();
+    l.header_timeout = static_cast<int>(*n);
+  } else if (name == "registrations_per_hour") {
+    auto n = parse_int(v, where, 0, 1000000);
+    if (!n) return n.error();
+    l.registrations_per_hour = static_cast<int>(*n);
+  } else if (name == "max_connections") {
+    auto n = parse_int(v, where, 0, 10000000);
+    if (!n) return n.error();
+    l.max_connections = static_cast<int>(*n);
+  } else if (name == "trusted_proxies") {
+    l.trusted_proxies = split_commas(v);
   } else if (name == "max_messages_per_second") {
     auto n = parse_int(v, where, 1, 100000);
     if (!n) return n.error();
@@ -185,6 +235,11 @@ Result<Layer> from_env(const EnvLookup& env) {
       {"HARK_WS_AUTH_TIMEOUT", "ws_auth_timeout"}, {"HARK_SPEECH", "speech"},
       {"HARK_SPEECH_DECODERS", "speech_decoders"}, {"HARK_SPEECH_THREADS", "speech_threads"},
       {"HARK_END_SILENCE_MS", "end_silence_ms"}, {"HARK_SPEECH_CACHE_DIR", "speech_cache_dir"},
+      {"HARK_REFRESH_GRACE", "refresh_grace"}, {"HARK_TRUSTED_PROXIES", "trusted_proxies"},
+      {"HARK_HASH_THREADS", "hash_threads"}, {"HARK_HASH_QUEUE_LIMIT", "hash_queue_limit"},
+      {"HARK_HEADER_TIMEOUT", "header_timeout"}, {"HARK_MAX_CONNECTIONS", "max_connections"},
+      {"HARK_MAX_CONNECTIONS_PER_ADDRESS", "max_connections_per_address"},
+      {"HARK_REGISTRATIONS_PER_HOUR", "registrations_per_hour"},
   };
   for (auto [var, name] : kVars) {
     auto v = env(var);
@@ -283,6 +338,15 @@ Result<Layer> from_file(const std::filesystem::path& path) {
         return bad(at, "must be a list of directories");
       }
       l.skills_dirs = std::move(dirs);
+      continue;
+    }
+    if (key == "trusted_proxies" && v.IsSequence()) {
+      std::vector<std::string> proxies;
+      for (const auto& item : v) {
+        if (!item.IsScalar()) return bad(at, "must be a list of addresses");
+        proxies.push_back(item.Scalar());
+      }
+      l.trusted_proxies = std::move(proxies);
       continue;
     }
     if (key == "config") return bad(at, "unknown setting");

@@ -27,6 +27,9 @@ struct Config {
   int worker_threads = 2;                 // --workers, HARK_WORKERS, workers:
   bool allow_register = true;             // --no-register, HARK_ALLOW_REGISTER, allow_register:
   std::chrono::seconds access_ttl{3600};  // --access-ttl, HARK_ACCESS_TTL, access_ttl:
+  // A refresh token presented again this soon after its rotation (a retry) gets the same
+  // new pair; 0 turns it off. HARK_REFRESH_GRACE, refresh_grace:
+  std::chrono::seconds refresh_grace{30};
   std::string log_level = "info";         // --log-level, HARK_LOG_LEVEL, log_level:
   std::string jwt_secret;                 // HARK_JWT_SECRET, jwt_secret: (else data_dir/secret.key)
   // Limits (config file only).
@@ -53,6 +56,16 @@ struct Config {
   std::optional<std::filesystem::path> speech_cache_dir;
   // How long an utterance waits for a free decoder before it answers busy (config file only).
   int speech_max_wait_ms = 1500;
+  // Abuse limits (SECURITY.md). Config file, or HARK_<NAME> in upper case.
+  int hash_threads = 1;                     // hash_threads: password-hashing threads
+  int hash_queue_limit = 16;                // hash_queue_limit: logins waiting, then 503
+  int header_timeout = 5;                   // header_timeout: seconds for a new connection's headers
+  int max_connections_per_address = 64;     // max_connections_per_address: unauthenticated
+  int max_connections = 0;                  // max_connections: 0 = from the open-file limit
+  int registrations_per_hour = 30;          // registrations_per_hour: per address, 0 = off
+  // Reverse proxies whose X-Forwarded-For is believed; none by default.
+  // trusted_proxies: (list or comma-separated), HARK_TRUSTED_PROXIES (comma-separated).
+  std::vector<std::string> trusted_proxies;
 };
 
 // Reads an environment variable; nullopt when unset. Tests pass their own.

@@ -42,6 +42,8 @@ auth::Options auth_options(const Config& config) {
   auth::Options o;
   o.secret = secret_for(config);
   o.access_ttl = config.access_ttl;
+  o.refresh_grace = config.refresh_grace;
+  o.registrations_per_hour = config.registrations_per_hour;
   o.allow_register = config.allow_register;
   return o;
 }
@@ -107,6 +109,12 @@ int serve(const Config& config) {
   so.auth_timeout = config.ws_auth_timeout;
   so.speech_threads = config.speech_threads;
   so.end_silence = std::chrono::milliseconds(config.end_silence_ms);
+  so.hash_threads = config.hash_threads;
+  so.hash_queue_limit = config.hash_queue_limit;
+  so.header_timeout = std::chrono::seconds(config.header_timeout);
+  so.max_connections_per_address = config.max_connections_per_address;
+  so.max_connections = config.max_connections;
+  so.trusted_proxies = config.trusted_proxies;
   // Decoders load in the background (seconds): the server answers at once, and audio gets
   // speech_unavailable until they are ready.
   std::unique_ptr<asr::SpeechService> speech;

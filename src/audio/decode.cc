@@ -69,8 +69,10 @@ struct StreamDecoder::State {
   int rate = kTargetRate;
   int channels = 1;
   std::optional<std::size_t> data_left;  // bytes of WAV data still expected, when known
-  std::optional<std::uint8_t> carry;      // half a sample from the previous chunk
-  std::optional<std::int16_t> carry_left;  // the left sample of a split stereo frame
+  // The bytes of an incomplete frame (fewer than 2 * channels) from the previous chunks:
+  // only whole frames (every sample of every channel) ever reach the resampler.
+  std::uint8_t partial[4] = {};
+  std::size_t partial_size = 0;
   std::unique_ptr<Resampler> resampler;
   std::vector<std::int16_t> samples;      // reused
 };
@@ -88,8 +90,7 @@ void StreamDecoder::reset() {
   State& s = *state_;
   s.started = false;
   s.data_left.reset();
-  s.carry.reset();
-  s.carry_left.reset();
+  s.partial_size = 0;
   s.resampler.reset();
 }
 
@@ -132,28 +133,28 @@ Result<void> StreamDecoder::decode(std::span<const std::uint8_t> chunk,
     chunk = chunk.first(n);
     *s.data_left -= n;
   }
+  // Assemble whole frames: the partial frame carried from earlier chunks is completed
+  // first, then every whole frame of the chunk; the rest waits for the next chunk.
+  const std::size_t frame_bytes = 2 * static_cast<std::size_t>(s.channels);
   s.samples.clear();
-  s.samples.reserve(chunk.size() / 2 + 2);
-  std::size_t i = 0;
-  if (s.carry && !chunk.empty()) {
-    s.samples.push_back(static_cast<std::int16_t>(*s.carry | chunk[0] << 8));
-    s.carry.reset();
-    i = 1;
+  s.samples.reserve((s.partial_size + chunk.size()) / 2);
+  auto sample_at = [](const std::uint8_t* p) {
+    return static_cast<std::int16_t>(static_cast<std::uint16_t>(p[0] | p[1] << 8));
+  };
+  if (s.partial_size > 0) {
+    const std::size_t take = std::min(frame_bytes - s.partial_size, chunk.size());
+    std::memcpy(s.partial + s.partial_size, chunk.data(), take);
+    s.partial_size += take;
+    chunk = chunk.subspan(take);
+    if (s.partial_size < frame_bytes) return {};  // still not a whole frame
+    for (std::size_t i = 0; i < frame_bytes; i += 2) s.samples.push_back(sample_at(s.partial + i));
+    s.partial_size = 0;
   }
-  for (; i + 1 < chunk.size(); i += 2)
-    s.samples.push_back(static_cast<std::int16_t>(chunk[i] | chunk[i + 1] << 8));
-  if (i < chunk.size()) s.carry = chunk[i];
-  std::span<const std::int16_t> pcm = s.samples;
-  if (s.channels == 2) {
-    // Keep whole frames only; a lone left sample waits for its right one.
-    if (s.carry_left) s.samples.insert(s.samples.begin(), *s.carry_left), s.carry_left.reset();
-    pcm = s.samples;
-    if (pcm.size() % 2 == 1) {
-      s.carry_left = pcm.back();
-      pcm = pcm.first(pcm.size() - 1);
-    }
-  }
-  s.resampler->process(pcm, out);
+  const std::size_t whole = chunk.size() / frame_bytes * frame_bytes;
+  for (std::size_t i = 0; i < whole; i += 2) s.samples.push_back(sample_at(chunk.data() + i));
+  s.partial_size = chunk.size() - whole;
+  if (s.partial_size > 0) std::memcpy(s.partial, chunk.data() + whole, s.partial_size);
+  if (!s.samples.empty()) s.resampler->process(s.samples, out);
   return {};
 }
 

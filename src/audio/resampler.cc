@@ -38,6 +38,9 @@ Resampler::~Resampler() {
 }
 
 void Resampler::process(std::span<const std::int16_t> interleaved, std::vector<std::int16_t>& out) {
+  // soxr reads a null input as the end of the stream (an empty vector's data() may be
+  // null); after that, more input crashes it. Nothing to resample is simply nothing.
+  if (interleaved.size() < static_cast<std::size_t>(impl_->channels)) return;
   std::span<const std::int16_t> mono = interleaved;
   if (impl_->channels == 2) {
     const std::size_t n = interleaved.size() / 2;
@@ -54,9 +57,17 @@ void Resampler::process(std::span<const std::int16_t> interleaved, std::vector<s
   const std::size_t cap =
       mono.size() * kTargetRate / static_cast<std::size_t>(impl_->in_rate) + 64;
   impl_->tmp.resize(cap);
-  std::size_t idone = 0, odone = 0;
-  soxr_process(impl_->soxr, mono.data(), mono.size(), &idone, impl_->tmp.data(), cap, &odone);
-  out.insert(out.end(), impl_->tmp.begin(), impl_->tmp.begin() + static_cast<std::ptrdiff_t>(odone));
+  // soxr may take less than all of the input when the output buffer fills: go on until
+  // every sample was used.
+  while (!mono.empty()) {
+    std::size_t idone = 0, odone = 0;
+    if (soxr_process(impl_->soxr, mono.data(), mono.size(), &idone, impl_->tmp.data(), cap,
+                     &odone) != nullptr)
+      break;
+    out.insert(out.end(), impl_->tmp.begin(), impl_->tmp.begin() + static_cast<std::ptrdiff_t>(odone));
+    if (idone == 0 && odone == 0) break;  // no progress: never spin
+    mono = mono.subspan(std::min(idone, mono.size()));
+  }
 }
 
 void Resampler::flush(std::vector<std::int16_t>& out) {

@@ -46,6 +46,11 @@ std::string client_key(const std::string& client) {
   return client.empty() ? std::string() : "client:" + client;
 }
 
+// One account as tried from one address.
+std::string account_key(const std::string& email, const std::string& client) {
+  return email_key(email) + "|" + client;
+}
+
 }  // namespace
 
 struct AuthService::Impl {
@@ -53,7 +58,11 @@ struct AuthService::Impl {
       : options(std::move(o)),
         store(s),
         clock(c),
-        limiter(options.max_failures, options.failure_window) {
+        account_limiter(options.max_failures, options.backoff_base, options.backoff_max,
+                        options.failure_window),
+        client_limiter(options.max_client_failures, options.backoff_base, options.backoff_max,
+                       options.failure_window),
+        registrations(options.registrations_per_hour, options.registration_burst) {
     if (options.secret.empty()) throw std::runtime_error("auth: the token secret is empty");
     crypto::ensure_sodium();
     // Logins for unknown emails verify against this, so they cost what a real check costs.
@@ -83,27 +92,36 @@ struct AuthService::Impl {
     return session_id + "." + crypto::random_url_token(kRefreshBytes);
   }
 
+  // The refresh token that follows `token` in its session: HMAC of it under the secret,
+  // so a retry can compute the same one again and the store keeps only hashes.
+  std::string next_refresh(const std::string& session_id, const std::string& token) const {
+    return session_id + "." + crypto::hmac_sha256_url(options.secret, "refresh-rotation:" + token);
+  }
+
+  // `issued_at` is when the pair was first made: a retry gets the identical access token.
   Result<TokenPair> pair_for(const store::User& user, const std::string& session_id,
-                             std::string refresh_token, std::int64_t now) {
+                             std::string refresh_token, std::int64_t issued_at, std::int64_t now) {
     tokens::AccessClaims claims;
     claims.user_id = user.id;
     claims.session_id = session_id;
     claims.email = user.email;
-    claims.issued_at = now;
-    claims.expires_at = now + options.access_ttl.count();
+    claims.issued_at = issued_at;
+    claims.expires_at = issued_at + options.access_ttl.count();
     auto access = tokens::sign_access(claims, options.secret);
     if (!access) return access.error();
     TokenPair out;
     out.access_token = std::move(*access);
     out.refresh_token = std::move(refresh_token);
-    out.expires_in = options.access_ttl.count();
+    out.expires_in = std::max<std::int64_t>(claims.expires_at - now, 1);
     return out;
   }
 
   Options options;
   store::Store& store;
   Clock& clock;
-  FailureLimiter limiter;
+  BackoffLimiter account_limiter;  // keyed on account and address
+  BackoffLimiter client_limiter;   // keyed on address
+  KeyedRate registrations;         // keyed on address
   std::string dummy_hash;
 };
 
@@ -113,10 +131,18 @@ AuthService::AuthService(Options options, store::Store& store, Clock& clock)
 AuthService::~AuthService() = default;
 
 Result<store::User> AuthService::register_user(const std::string& email, const std::string& password,
-                                               const std::string& display_name) {
+                                               const std::string& display_name,
+                                               const std::string& client) {
   if (!impl_->options.allow_register) {
     return make_error(Errc::forbidden, "Registration is turned off on this server.");
   }
+  // Counted once the request is well formed, just before the costly hash: a malformed one
+  // costs nothing and is told why.
+  auto normalized = password::normalize_email(email);
+  if (!normalized) return normalized.error();
+  if (auto ok = password::check_password(password); !ok) return ok.error();
+  if (!impl_->registrations.take(client_key(client), impl_->clock.unix_now()))
+    return make_error(Errc::rate_limited, "Too many registrations from this address. Try again later.");
   return impl_->create(email, password, display_name);
 }
 
@@ -129,15 +155,15 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
                                      const std::string& client) {
   Impl& d = *impl_;
   const std::int64_t now = d.clock.unix_now();
-  const std::string ekey = email_key(email);
+  const std::string akey = account_key(email, client);
   const std::string ckey = client_key(client);
-  if (d.limiter.retry_after(ekey, now) > 0 || d.limiter.retry_after(ckey, now) > 0) {
+  if (d.account_limiter.retry_after(akey, now) > 0 || d.client_limiter.retry_after(ckey, now) > 0) {
     return make_error(Errc::rate_limited, "Too many failed logins. Try again later.");
   }
 
   auto fail = [&]() -> Error {
-    d.limiter.record_failure(ekey, now);
-    d.limiter.record_failure(ckey, now);
+    d.account_limiter.record_failure(akey, now);
+    d.client_limiter.record_failure(ckey, now);
     return bad_credentials();
   };
 
@@ -154,7 +180,7 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
   }
   if (!password::verify(user->password_hash, pass)) return fail();
 
-  d.limiter.reset(ekey);  // the client's count stays: it may be trying many accounts
+  d.account_limiter.reset(akey);  // the address's count stays: it may be trying many accounts
 
   store::LoginSession session;
   session.id = crypto::random_url_token(kSessionIdBytes);
@@ -165,7 +191,7 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
   session.expires_at = now + d.options.refresh_ttl.count();
   auto created = d.store.create_session(session);
   if (!created) return created.error();
-  return d.pair_for(*user, session.id, std::move(refresh), now);
+  return d.pair_for(*user, session.id, std::move(refresh), now, now);
 }
 
 Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
@@ -175,40 +201,51 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
   if (dot == 0 || dot == std::string::npos) return bad_refresh();
   const std::string session_id = refresh_token.substr(0, dot);
 
-  auto session = d.store.find_session(session_id);
-  if (!session) {
-    if (session.error().code == Errc::not_found) return bad_refresh();
-    return session.error();
-  }
-  if (session->revoked) return bad_refresh();
-
   const std::string presented_hash = crypto::sha256_hex(refresh_token);
-  if (!crypto::equal_constant_time(presented_hash, session->refresh_hash)) {
-    // An older token of this session: someone kept a copy. Whoever it is, the session can
-    // no longer be trusted, so it ends for both the thief and the owner.
-    spdlog::warn("auth: a rotated refresh token was presented again; its login session is revoked");
-    auto revoked = d.store.revoke_session(session_id);
-    if (!revoked && revoked.error().code != Errc::not_found) return revoked.error();
-    return bad_refresh();
-  }
-  const std::int64_t now = d.clock.unix_now();
-  if (now >= session->expires_at) return bad_refresh();
-
-  auto user = d.store.find_user(session->user_id);
-  if (!user) {
-    if (user.error().code == Errc::not_found) return bad_refresh();
-    return user.error();
-  }
-
-  std::string next = Impl::new_refresh(session_id);
-  auto rotated = d.store.rotate_refresh(session_id, presented_hash, crypto::sha256_hex(next),
-                                        now + d.options.refresh_ttl.count());
-  if (!rotated) {
+  const std::string next = d.next_refresh(session_id, refresh_token);
+  const std::string next_hash = crypto::sha256_hex(next);
+  // Twice at most: when a concurrent refresh with the same token wins the swap, the
+  // session is read again and this call answers as that one's retry.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto session = d.store.find_session(session_id);
+    if (!session) {
+      if (session.error().code == Errc::not_found) return bad_refresh();
+      return session.error();
+    }
+    if (session->revoked) return bad_refresh();
+    const std::int64_t now = d.clock.unix_now();
+    const bool current = crypto::equal_constant_time(presented_hash, session->refresh_hash);
+    const bool retry = !current && d.options.refresh_grace.count() > 0 &&
+                       crypto::equal_constant_time(presented_hash, session->previous_refresh_hash) &&
+                       crypto::equal_constant_time(next_hash, session->refresh_hash) &&
+                       now - session->rotated_at <= d.options.refresh_grace.count();
+    if (!current && !retry) {
+      // An older token of this session: someone kept a copy. Whoever it is, the session
+      // can no longer be trusted, so it ends for both the thief and the owner.
+      spdlog::warn("auth: a rotated refresh token was presented again; its login session is revoked");
+      auto revoked = d.store.revoke_session(session_id);
+      if (!revoked && revoked.error().code != Errc::not_found) return revoked.error();
+      return bad_refresh();
+    }
+    if (now >= session->expires_at) return bad_refresh();
+    auto user = d.store.find_user(session->user_id);
+    if (!user) {
+      if (user.error().code == Errc::not_found) return bad_refresh();
+      return user.error();
+    }
+    // The same pair again: the access token as issued at the rotation.
+    if (retry) return d.pair_for(*user, session_id, next, session->rotated_at, now);
+    auto rotated = d.store.rotate_refresh(session_id, presented_hash, next_hash,
+                                          now + d.options.refresh_ttl.count(), now);
+    if (rotated) return d.pair_for(*user, session_id, next, now, now);
     // invalid_token: a concurrent refresh with the same token won the swap.
-    if (rotated.error().code == Errc::invalid_token) return bad_refresh();
-    return rotated.error();
+    if (rotated.error().code != Errc::invalid_token) return rotated.error();
   }
-  return d.pair_for(*user, session_id, std::move(next), now);
+  return bad_refresh();
+}
+
+Result<std::int64_t> AuthService::delete_expired_sessions() {
+  return impl_->store.delete_expired_sessions(impl_->clock.unix_now());
 }
 
 Result<Principal> AuthService::verify(const std::string& access_token) {
@@ -244,8 +281,12 @@ Result<void> AuthService::delete_account(const Principal& who) {
 
 std::int64_t AuthService::retry_after(const std::string& email, const std::string& client) const {
   const std::int64_t now = impl_->clock.unix_now();
-  return std::max(impl_->limiter.retry_after(email_key(email), now),
-                  impl_->limiter.retry_after(client_key(client), now));
+  return std::max(impl_->account_limiter.retry_after(account_key(email, client), now),
+                  impl_->client_limiter.retry_after(client_key(client), now));
+}
+
+std::int64_t AuthService::register_retry_after(const std::string& client) const {
+  return impl_->registrations.retry_after(client_key(client), impl_->clock.unix_now());
 }
 
 }  // namespace hark::auth

@@ -33,12 +33,28 @@ struct Options {
   std::chrono::seconds access_ttl{3600};
   // Lifetime of a refresh token (each refresh issues a new one).
   std::chrono::seconds refresh_ttl{std::chrono::hours(24 * 30)};
+  // The refresh token just rotated away, presented again within this time of its rotation
+  // (a client retry, two tabs), gets the same new pair instead of ending the session. 0
+  // turns the grace off. Later reuse still revokes the whole login session.
+  std::chrono::seconds refresh_grace{30};
   // When false, POST /auth/register answers 403 and users are made with `hark user add`.
   bool allow_register = true;
-  // Failed logins allowed per email and per client address within `failure_window`
-  // before further attempts answer Errc::rate_limited.
+  // Failed logins for one account from one address before each further failure makes
+  // that account-at-that-address wait (Errc::rate_limited) with exponential back-off:
+  // backoff_base, twice that, ... up to backoff_max. Keyed on the pair, so a guesser
+  // cannot lock the owner out from another address. 0 turns it off.
   int max_failures = 5;
-  std::chrono::seconds failure_window{300};
+  // Failed logins from one address, whatever the accounts, before that address backs
+  // off likewise (many users may share an address behind NAT: keep it generous).
+  int max_client_failures = 50;
+  std::chrono::seconds backoff_base{1};
+  std::chrono::seconds backoff_max{300};
+  // A key with no failure for this long (after its wait ends) starts over.
+  std::chrono::seconds failure_window{900};
+  // Registrations per client address: this many per hour sustained, bursts of
+  // registration_burst. Over it: Errc::rate_limited. 0 turns it off.
+  double registrations_per_hour = 30;
+  double registration_burst = 10;
   // Cost of hashing a password (register) and of checking one (login uses the cost stored
   // in the user's hash; the dummy hash for unknown emails uses this cost).
   HashCost hash_cost = HashCost::interactive;
@@ -65,8 +81,10 @@ class AuthService {
 
   // Errc::invalid_field (malformed email, password under 8 characters),
   // Errc::email_taken, Errc::forbidden (registration turned off).
+  // Errc::rate_limited when `client` (the caller's address) registered too often.
   Result<store::User> register_user(const std::string& email, const std::string& password,
-                                    const std::string& display_name);
+                                    const std::string& display_name,
+                                    const std::string& client = {});
   // Like register_user but ignores allow_register (for the command line).
   Result<store::User> create_user(const std::string& email, const std::string& password,
                                   const std::string& display_name);
@@ -76,9 +94,15 @@ class AuthService {
   Result<TokenPair> login(const std::string& email, const std::string& password,
                           const std::string& client);
   // Rotation: the presented refresh token stops working. Errc::invalid_token.
-  // Presenting a refresh token that was already rotated away revokes the whole login
-  // session (a stolen token and its owner cannot both keep using it).
+  // The new refresh token is derived from the old one (HMAC under the secret), so a retry
+  // of the old token within Options::refresh_grace answers the very same pair without
+  // anything secret being stored. Presenting a refresh token rotated away longer ago (or
+  // two rotations ago) revokes the whole login session (a stolen token and its owner
+  // cannot both keep using it).
   Result<TokenPair> refresh(const std::string& refresh_token);
+  // Deletes login sessions that expired or were revoked (run periodically); answers how
+  // many were removed.
+  Result<std::int64_t> delete_expired_sessions();
   // Errc::invalid_token for a malformed, forged, expired or revoked token.
   Result<Principal> verify(const std::string& access_token);
   // Revokes the login session: its access and refresh tokens stop working at once.
@@ -88,6 +112,8 @@ class AuthService {
 
   // Seconds until `client`/`email` may try again, 0 when not limited (for Retry-After).
   std::int64_t retry_after(const std::string& email, const std::string& client) const;
+  // Seconds until `client` may register again, 0 when it may now.
+  std::int64_t register_retry_after(const std::string& client) const;
 
  private:
   struct Impl;

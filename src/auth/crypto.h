@@ -19,6 +19,9 @@ std::string random_hex(std::size_t bytes);
 // SHA-256 of `data`, lower-case hex.
 std::string sha256_hex(std::string_view data);
 
+// HMAC-SHA-256 of `data` under `key`, as url-safe base64 without padding.
+std::string hmac_sha256_url(std::string_view key, std::string_view data);
+
 // Compares in time that depends only on the length.
 bool equal_constant_time(std::string_view a, std::string_view b);
 

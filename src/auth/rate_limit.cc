@@ -1,54 +1,90 @@
 #include "auth/rate_limit.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace hark::auth {
 
 namespace {
 
-// Above this many keys, entries whose failures all left the window are dropped, so that a
-// stream of made-up emails cannot grow the map without bound.
+// Above this many keys, entries that no longer limit anything are dropped, so that a
+// stream of made-up emails or addresses cannot grow a map without bound.
 constexpr std::size_t kSweepAbove = 10000;
 
 }  // namespace
 
-FailureLimiter::FailureLimiter(int max_failures, std::chrono::seconds window)
-    : max_failures_(max_failures), window_(std::max<std::int64_t>(window.count(), 0)) {}
+BackoffLimiter::BackoffLimiter(int free_failures, std::chrono::seconds base,
+                               std::chrono::seconds max_delay, std::chrono::seconds forget_after)
+    : free_failures_(free_failures),
+      base_(std::max<std::int64_t>(base.count(), 1)),
+      max_delay_(std::max<std::int64_t>(max_delay.count(), 1)),
+      forget_after_(std::max<std::int64_t>(forget_after.count(), 0)) {}
 
-std::int64_t FailureLimiter::retry_after(const std::string& key, std::int64_t now) const {
-  if (max_failures_ <= 0 || key.empty()) return 0;
-  std::lock_guard lock(mutex_);
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return 0;
-  const auto& times = it->second;
-  if (times.size() < static_cast<std::size_t>(max_failures_)) return 0;
-  const std::int64_t lifts_at = times.front() + window_;
-  return lifts_at > now ? lifts_at - now : 0;
+bool BackoffLimiter::forgotten(const Entry& e, std::int64_t now) const {
+  return std::max(e.allowed_at, e.last) + forget_after_ <= now;
 }
 
-void FailureLimiter::record_failure(const std::string& key, std::int64_t now) {
-  if (max_failures_ <= 0 || key.empty()) return;
+std::int64_t BackoffLimiter::retry_after(const std::string& key, std::int64_t now) const {
+  if (free_failures_ <= 0 || key.empty()) return 0;
   std::lock_guard lock(mutex_);
-  if (failures_.size() > kSweepAbove) sweep(now);
-  auto& times = failures_[key];
-  while (!times.empty() && times.front() + window_ <= now) times.pop_front();
-  times.push_back(now);
-  while (times.size() > static_cast<std::size_t>(max_failures_)) times.pop_front();
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return 0;
+  return it->second.allowed_at > now ? it->second.allowed_at - now : 0;
 }
 
-void FailureLimiter::reset(const std::string& key) {
+void BackoffLimiter::record_failure(const std::string& key, std::int64_t now) {
+  if (free_failures_ <= 0 || key.empty()) return;
   std::lock_guard lock(mutex_);
-  failures_.erase(key);
-}
-
-void FailureLimiter::sweep(std::int64_t now) {
-  for (auto it = failures_.begin(); it != failures_.end();) {
-    if (it->second.empty() || it->second.back() + window_ <= now) {
-      it = failures_.erase(it);
-    } else {
-      ++it;
-    }
+  if (entries_.size() > kSweepAbove) {
+    std::erase_if(entries_, [&](const auto& kv) { return forgotten(kv.second, now); });
   }
+  Entry& e = entries_[key];
+  if (e.failures > 0 && forgotten(e, now)) e = Entry{};
+  ++e.failures;
+  e.last = now;
+  const int over = e.failures - free_failures_;
+  if (over > 0) {
+    // base * 2^(over-1), computed without overflow.
+    std::int64_t delay = base_;
+    for (int i = 1; i < over && delay < max_delay_; ++i) delay *= 2;
+    e.allowed_at = now + std::min(delay, max_delay_);
+  }
+}
+
+void BackoffLimiter::reset(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  entries_.erase(key);
+}
+
+KeyedRate::KeyedRate(double per_hour, double burst)
+    : per_second_(per_hour / 3600.0), burst_(std::max(burst, 1.0)) {}
+
+double KeyedRate::level(const Bucket& b, std::int64_t now) const {
+  return std::min(burst_, b.tokens + per_second_ * static_cast<double>(std::max<std::int64_t>(now - b.at, 0)));
+}
+
+bool KeyedRate::take(const std::string& key, std::int64_t now) {
+  if (per_second_ <= 0 || key.empty()) return true;
+  std::lock_guard lock(mutex_);
+  if (buckets_.size() > kSweepAbove)
+    std::erase_if(buckets_, [&](const auto& kv) { return level(kv.second, now) >= burst_; });
+  auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
+  Bucket& b = it->second;
+  const double tokens = level(b, now);
+  if (tokens < 1.0) return false;
+  b.tokens = tokens - 1.0;
+  b.at = now;
+  return true;
+}
+
+std::int64_t KeyedRate::retry_after(const std::string& key, std::int64_t now) const {
+  if (per_second_ <= 0 || key.empty()) return 0;
+  std::lock_guard lock(mutex_);
+  auto it = buckets_.find(key);
+  if (it == buckets_.end()) return 0;
+  const double tokens = level(it->second, now);
+  if (tokens >= 1.0) return 0;
+  return static_cast<std::int64_t>(std::ceil((1.0 - tokens) / per_second_));
 }
 
 }  // namespace hark::auth

@@ -19,6 +19,22 @@ struct JwtFree {
 };
 using JwtPtr = std::unique_ptr<jwt_t, JwtFree>;
 
+// A compact JWS is three base64url parts joined by dots, nothing else. libjwt reads a C
+// string, so a NUL (or anything after one) would otherwise be cut off unseen: a token with
+// trailing junk must not verify as the token before the junk.
+bool well_formed(const std::string& token) {
+  int dots = 0;
+  for (unsigned char c : token) {
+    if (c == '.') {
+      ++dots;
+    } else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_')) {
+      return false;
+    }
+  }
+  return dots == 2;
+}
+
 Error invalid() { return make_error(Errc::invalid_token, "The access token is invalid or expired."); }
 
 const unsigned char* key_bytes(const std::string& secret) {
@@ -59,7 +75,8 @@ Result<std::string> sign_access(const AccessClaims& claims, const std::string& s
 
 Result<AccessClaims> check_access(const std::string& token, const std::string& secret,
                                   std::int64_t now) {
-  if (token.empty() || token.size() > kMaxTokenBytes || secret.empty()) return invalid();
+  if (token.empty() || token.size() > kMaxTokenBytes || secret.empty() || !well_formed(token))
+    return invalid();
   jwt_t* raw = nullptr;
   // With a key, jwt_decode verifies the signature with the algorithm named in the header;
   // the header is the attacker's, so the algorithm is checked below as well.

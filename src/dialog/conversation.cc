@@ -1,5 +1,6 @@
 #include "dialog/conversation.h"
 
+#include "common/utf8.h"
 #include "dialog/turn.h"
 #include "nlu/normalize.h"
 
@@ -97,7 +98,7 @@ Conversation::Conversation(Engine& engine, std::int64_t user_id)
 Conversation::~Conversation() = default;
 
 Result<void> Conversation::set_timezone(const std::string& tz) {
-  if (!nlu::valid_timezone(tz)) return make_error(Errc::invalid_field, "Unknown time zone: " + tz.substr(0, 64));
+  if (!nlu::valid_timezone(tz)) return make_error(Errc::invalid_field, "Unknown time zone: " + utf8_prefix(tz, 64));
   timezone_ = tz;
   return {};
 }
@@ -177,7 +178,7 @@ Result<void> Conversation::on_action_result(const std::string& action_id, const 
   // Kept as an assistant-side record: the app reports what the assistant's action did.
   boost::json::object record{{"id", action_id}, {"status", status}};
   if (!name.empty()) record["name"] = name;
-  if (!detail.empty()) record["detail"] = detail.substr(0, kMaxResultDetail);
+  if (!detail.empty()) record["detail"] = utf8_prefix(detail, kMaxResultDetail);
   std::string text = "[action " + (name.empty() ? std::string("result") : name) + " " + status + "]";
   return append(engine_.impl_->deps, user_id_, "assistant", std::move(text), record);
 }

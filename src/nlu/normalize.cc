@@ -16,6 +16,9 @@
 #include <vector>
 
 namespace hark::nlu {
+
+// Durations longer than a hundred years are no one's timer or reminder.
+constexpr double kMaxDurationSeconds = 100.0 * 366 * 24 * 3600;
 namespace {
 
 using namespace spoken;
@@ -173,9 +176,12 @@ std::optional<year_month_day> date_at(const Words& w, std::size_t i, year_month_
         return valid(year_month_day{date::year{y}, date::month(m), date::day(d)});
       }
     }
-    if (auto slash = t.find('/'); slash != std::string_view::npos) {
+    // At most "12/25/2026": longer digit runs overflowed sscanf's %d, and a year of more
+    // than four digits made no "YYYY-MM-DD" (both found by fuzz/fuzz_normalize).
+    if (auto slash = t.find('/'); slash != std::string_view::npos && t.size() <= 10) {
       int m = 0, d = 0, y = 0;
       int n = std::sscanf(std::string(t).c_str(), "%d/%d/%d", &m, &d, &y);
+      if (n == 3 && (y < 0 || y > 9999)) return std::nullopt;
       if (n >= 2) {
         std::optional<int> year;
         if (n == 3) year = y < 100 ? 2000 + y : y;
@@ -301,6 +307,9 @@ std::optional<std::string> normalize_datetime(std::string_view words,
   if (is(w, 0, "in")) {
     std::size_t end = 0;
     if (auto secs = duration_at(w, 1, end); secs && end == w.size()) {
+      // Within a hundred years: beyond, llround overflows and the year has five digits
+      // (found by fuzz/fuzz_normalize).
+      if (!(std::abs(*secs) <= kMaxDurationSeconds)) return std::nullopt;
       auto t = local + std::chrono::minutes(std::llround(*secs / 60.0));
       return out(t);
     }
@@ -397,6 +406,9 @@ std::optional<std::int64_t> normalize_duration(std::string_view words) {
   std::size_t end = 0;
   auto secs = duration_at(w, k, end);
   if (!secs || end != w.size() || *secs <= 0) return std::nullopt;
+  // llround of a number past int64 is undefined (it came out negative for "5555...0 s",
+  // found by fuzz/fuzz_normalize), and no timer is that long.
+  if (!(*secs <= kMaxDurationSeconds)) return std::nullopt;
   return std::llround(*secs);
 }
 

@@ -174,6 +174,9 @@ std::optional<int> ordinal_at(const Words& w, std::size_t i, std::size_t& end) {
     auto suffix = t.substr(t.size() - 2);
     if ((suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th") &&
         all_digits(t.substr(0, t.size() - 2))) {
+      // "99999999999th" is no ordinal anyone says (std::stoi threw out_of_range on it:
+      // found by fuzz/fuzz_normalize).
+      if (t.size() - 2 > 4) return std::nullopt;
       end = i + 1;
       return std::stoi(std::string(t.substr(0, t.size() - 2)));
     }

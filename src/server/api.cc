@@ -64,10 +64,36 @@ std::string_view query_of(std::string_view target) {
   return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
 }
 
+bool query_char(unsigned char c) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("-._~!$&'()*+,;=:@/?%").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+// Bytes a form body may hold although RFC 3986 wants them escaped: `curl -d
+// 'password=correct horse'` sends the space raw. Each is read as itself (escaped here),
+// so a raw space means a space; '%' keeps its meaning, and a bad escape is still an error.
+std::string escape_raw_bytes(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (query_char(c)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
 // Decoded query or form parameters; '+' means a space (HTML forms).
-Result<std::vector<std::pair<std::string, std::string>>> decode_params(std::string_view s) {
+Result<std::vector<std::pair<std::string, std::string>>> decode_params(std::string_view raw) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (s.empty()) return out;
+  if (raw.empty()) return out;
+  const std::string escaped = escape_raw_bytes(raw);
+  std::string_view s = escaped;
   // Validate first: the (string_view, opts) constructor throws on bad input, and the one
   // taking a parsed view is not exported by Boost 1.81's libboost_url.
   if (!urls::parse_query(s)) return make_error(Errc::bad_request, "The query or form data is malformed.");
@@ -160,7 +186,7 @@ const Api::Route* Api::find_route(std::string_view path, std::string_view method
 }
 
 Api::Api(const Options& options, Deps deps, Metrics& metrics, ChatSessions& chats)
-    : options_(options), deps_(deps), metrics_(metrics), chats_(chats) {}
+    : options_(options), deps_(deps), metrics_(metrics), chats_(chats), store_health_(deps.store) {}
 
 RouteMatch Api::match(const HttpRequest& req) const {
   bool prefixed = false;
@@ -176,7 +202,8 @@ RouteMatch Api::match(const HttpRequest& req) const {
   if (!known) return {"unmatched", false, false};
   std::string label = std::string(kPrefix) + path;
   if (!r) return {label, false, false};
-  return {label, r->blocking, path == "/ws/stream"};
+  return {label, r->blocking, path == "/ws/stream",
+          r->handler == &Api::do_register || r->handler == &Api::do_token};
 }
 
 std::optional<HttpResponse> Api::handle_inline(const HttpRequest& req) {
@@ -265,8 +292,15 @@ HttpResponse Api::do_register(const HttpRequest& req) {
   auto name = string_field(*body, "display_name", false);
   for (auto* f : {&email, &password, &name})
     if (!*f) return error_response(f->error());
-  auto user = deps_.auth.register_user(**email, **password, name->value_or(""));
-  if (!user) return error_response(user.error());
+  auto user = deps_.auth.register_user(**email, **password, name->value_or(""), req.client);
+  if (!user) {
+    auto resp = error_response(user.error());
+    if (user.error().code == Errc::rate_limited) {
+      auto wait = deps_.auth.register_retry_after(req.client);
+      resp.headers.emplace_back("Retry-After", std::to_string(wait > 0 ? wait : 1));
+    }
+    return resp;
+  }
   return json_response(201, user_json(*user));
 }
 
@@ -456,8 +490,14 @@ HttpResponse Api::do_parse(const HttpRequest& req) {
 }
 
 HttpResponse Api::do_readyz(const HttpRequest& req) {
-  if (auto r = deps_.store.ping(); !r)
-    return error_response(make_error(Errc::unavailable, "The store is not answering."));
+  // The reason is logged by StoreHealth once per change, not once per probe.
+  if (auto r = store_health_.check(); !r) {
+    auto resp = json_response(503, json::object{{"detail", "The store is not answering reads and writes."},
+                                                {"code", "unavailable"}});
+    resp.error_code = "unavailable";
+    resp.headers.emplace_back("Retry-After", "1");
+    return resp;
+  }
   // Speech loads in the background; the server is ready for text meanwhile, so the probe
   // only reports it.
   const char* speech = "off";

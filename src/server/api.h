@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 #include "server/chat_sessions.h"
 #include "server/metrics.h"
+#include "server/store_health.h"
 #include "server/server.h"
 
 #include <boost/json/value.hpp>
@@ -51,6 +52,7 @@ struct RouteMatch {
   std::string label;  // route pattern, e.g. "/api/v1/chat", or "unmatched"
   bool blocking = false;
   bool is_websocket = false;  // the /api/v1/ws/stream path
+  bool hashes = false;        // hashes a password (register, login): the hashing pool's
 };
 
 class Api {
@@ -90,6 +92,7 @@ class Api {
   Deps deps_;
   Metrics& metrics_;
   ChatSessions& chats_;
+  StoreHealth store_health_;
 };
 
 // Shared with the WebSocket side.

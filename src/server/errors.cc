@@ -1,5 +1,7 @@
 #include "server/errors.h"
 
+#include <spdlog/spdlog.h>
+
 namespace hark::server {
 
 int http_status(Errc code) {
@@ -20,8 +22,21 @@ int http_status(Errc code) {
   return 500;
 }
 
+std::string client_detail(const Error& e) {
+  switch (e.code) {
+    case Errc::internal:
+      spdlog::warn("internal error answered to a client: {}", e.detail);
+      return "Something went wrong on our side.";
+    case Errc::unavailable:
+      spdlog::warn("unavailable answered to a client: {}", e.detail);
+      return "The service is not available right now; try again shortly.";
+    default:
+      return e.detail;
+  }
+}
+
 boost::json::object http_error_body(const Error& e) {
-  return {{"detail", e.detail}, {"code", errc_name(e.code)}};
+  return {{"detail", client_detail(e)}, {"code", errc_name(e.code)}};
 }
 
 boost::json::object ws_error(std::string_view code, std::string_view detail,

@@ -15,7 +15,12 @@ namespace hark::server {
 // HTTP status for an error code (400, 401, 403, 404, 409, 413, 422, 429, 500, 503).
 int http_status(Errc code);
 
-// {"detail", "code"}: the body of every failed HTTP request.
+// The sentence a client may see for `e`. Internal failures and unavailable dependencies
+// (the store's own words: SQL, file names, driver messages) are logged here and answered
+// with a fixed sentence; every other detail is already written for the client.
+std::string client_detail(const Error& e);
+
+// {"detail", "code"}: the body of every failed HTTP request (detail per client_detail).
 boost::json::object http_error_body(const Error& e);
 
 // {"type": "error", "code", "detail", "turn_id"?, "in_reply_to"?}: a WebSocket error.

@@ -9,6 +9,8 @@
 #include "server/api.h"
 #include "server/chat_sessions.h"
 #include "server/errors.h"
+#include "server/http_checks.h"
+#include "server/http_request.h"
 #include "server/metrics.h"
 #include "server/ws_protocol.h"
 
@@ -33,6 +35,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <exception>
@@ -61,6 +64,8 @@ constexpr std::size_t kMaxQueuedFrames = 256;
 constexpr auto kCloseGrace = std::chrono::seconds(3);
 // Niceness of the speech threads (0 = that of the process, 19 = the lowest priority).
 constexpr int kSpeechNice = 5;
+// Niceness of the password-hashing threads: a login may wait, a dialog turn should not.
+constexpr int kHashNice = 10;
 
 // Binary (audio) frames per second per connection, sustained.
 constexpr double kAudioFramesPerSecond = 200.0;
@@ -101,6 +106,40 @@ asio::awaitable<std::invoke_result_t<F&>> on_pool(asio::thread_pool& pool, F f) 
 
 }  // namespace
 
+// Unauthenticated connections per address (Options::max_connections_per_address).
+class AddressCounts {
+ public:
+  bool try_add(const std::string& address, int cap) {
+    std::lock_guard lock(mutex_);
+    int& n = counts_[address];
+    if (n >= cap) {
+      if (n == 0) counts_.erase(address);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  void remove(const std::string& address) {
+    std::lock_guard lock(mutex_);
+    auto it = counts_.find(address);
+    if (it != counts_.end() && --it->second <= 0) counts_.erase(it);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, int> counts_;
+};
+
+// One connection's place in AddressCounts, given back when it authenticates or ends.
+struct AddressSlot {
+  AddressSlot(AddressCounts& c, std::string a) : counts(c), address(std::move(a)) {}
+  ~AddressSlot() { counts.remove(address); }
+  AddressSlot(const AddressSlot&) = delete;
+  AddressSlot& operator=(const AddressSlot&) = delete;
+  AddressCounts& counts;
+  std::string address;
+};
+
 // One accepted socket. Touched only on its strand (the socket's executor), except for
 // the shutdown() request, which posts to that strand.
 struct Connection : std::enable_shared_from_this<Connection> {
@@ -110,7 +149,9 @@ struct Connection : std::enable_shared_from_this<Connection> {
   const asio::any_io_executor executor;  // the connection's strand
   beast::tcp_stream stream;  // the HTTP phase; moved into `ws` on upgrade
   std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
-  bool idle = false;          // HTTP: waiting for the next request
+  std::atomic<bool> idle{false};  // HTTP: waiting for the next request (read by eviction)
+  // Counts this connection against its address while it is not authenticated.
+  std::unique_ptr<struct AddressSlot> slot;
   bool shutting_down = false;
 
   // WebSocket state.
@@ -150,6 +191,7 @@ struct Server::Impl {
         ioc(std::max(1, options.io_threads)),
         pool(static_cast<std::size_t>(std::max(1, options.worker_threads))),
         speech_pool(static_cast<std::size_t>(std::max(1, options.speech_threads))),
+        hash_pool(static_cast<std::size_t>(std::max(1, options.hash_threads))),
         acceptor(ioc) {}
 
   // Declared before `ioc`: connection coroutines that never finished (drain timeout) are
@@ -164,10 +206,14 @@ struct Server::Impl {
   std::mutex stop_mutex;
   std::mutex live_mutex;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> live;
+  AddressCounts unauthenticated;
+  int max_connections = 0;  // resolved in listen()
 
   asio::io_context ioc;
   asio::thread_pool pool;
   asio::thread_pool speech_pool;  // decoding only: text never queues behind it
+  asio::thread_pool hash_pool;    // password hashing only, bounded by hash_queue_limit
+  std::atomic<int> hashing{0};    // requests queued for or in hash_pool
   tcp::acceptor acceptor;
 
   asio::awaitable<void> listen_loop();
@@ -177,12 +223,19 @@ struct Server::Impl {
   asio::awaitable<void> ws_writer(std::shared_ptr<Connection> conn);
   asio::awaitable<void> ws_auth_deadline(std::shared_ptr<Connection> conn, WsConnection* proto);
   asio::awaitable<void> drain();
+  asio::awaitable<void> sweep_sessions();
   void begin_stop();
   void shutdown_connection(std::shared_ptr<Connection> conn);
   std::size_t live_count() {
     std::lock_guard lock(live_mutex);
     return live.size();
   }
+  bool trusted_proxy(const std::string& address) const {
+    return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), address) !=
+           options.trusted_proxies.end();
+  }
+  // Closes one idle keep-alive HTTP connection to make room; false when there is none.
+  bool evict_idle();
 };
 
 namespace {
@@ -207,16 +260,11 @@ class LiveGuard {
   Connection* c_;
 };
 
-HttpRequest to_request(const http::request<http::string_body>& req, const std::string& client) {
-  HttpRequest r;
-  r.method = std::string(req.method_string());
-  r.target = std::string(req.target());
-  r.authorization = std::string(req[http::field::authorization]);
-  r.content_type = std::string(req[http::field::content_type]);
-  r.if_none_match = std::string(req[http::field::if_none_match]);
-  r.body = req.body();
-  r.client = client;
-  return r;
+// The client a request speaks for (see client_address; the peer unless a trusted proxy).
+std::string request_client(const http::request<http::string_body>& req, const std::string& peer,
+                           const Options& options) {
+  if (options.trusted_proxies.empty()) return peer;
+  return client_address(peer, req["X-Forwarded-For"], options.trusted_proxies);
 }
 
 http::response<http::string_body> to_beast(HttpResponse r, unsigned version, bool keep_alive,
@@ -248,7 +296,26 @@ asio::awaitable<void> Server::Impl::listen_loop() {
     boost::system::error_code addr_ec;
     auto remote = socket.remote_endpoint(addr_ec);
     std::string client = addr_ec ? "unknown" : remote.address().to_string();
+    // One address cannot hold more than its share of unauthenticated connections, and the
+    // whole stays under the descriptor limit, so a new client always finds room.
+    std::unique_ptr<AddressSlot> slot;
+    if (!trusted_proxy(client)) {
+      if (!unauthenticated.try_add(client, options.max_connections_per_address)) {
+        metrics.record_error("too_many_connections");
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      slot = std::make_unique<AddressSlot>(unauthenticated, client);
+    }
+    if (static_cast<int>(live_count()) >= max_connections && !evict_idle()) {
+      metrics.record_error("too_many_connections");
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
     auto conn = std::make_shared<Connection>(std::move(socket));
+    conn->slot = std::move(slot);
     auto ex = conn->executor;
     asio::co_spawn(ex, http_session(conn, std::move(client)), [](std::exception_ptr e) {
       if (!e) return;
@@ -266,9 +333,13 @@ asio::awaitable<void> Server::Impl::http_session(std::shared_ptr<Connection> con
   LiveGuard guard(live_mutex, live, conn);
   beast::flat_buffer buffer;
   auto& stream = conn->stream;
+  bool first = true;
   while (!stopping && !conn->shutting_down) {
     conn->idle = true;
-    stream.expires_after(options.keep_alive_timeout);
+    // A new connection that sends nothing (half-open, slowloris) goes after a few seconds;
+    // one that already sent a request may wait for its next as keep-alive allows.
+    stream.expires_after(first ? options.header_timeout : options.keep_alive_timeout);
+    first = false;
     http::request_parser<http::string_body> parser;
     parser.body_limit(options.max_body_bytes);
     parser.header_limit(16 * 1024);
@@ -276,6 +347,20 @@ asio::awaitable<void> Server::Impl::http_session(std::shared_ptr<Connection> con
     conn->idle = false;
     auto start = Steady::now();
     if (!ec) {
+      // Framing Beast does not refuse itself: a body this server would read differently
+      // from a proxy in front of it (request smuggling) is refused before it is read.
+      std::vector<std::string_view> te;
+      for (auto [it, end] = parser.get().equal_range(http::field::transfer_encoding); it != end; ++it)
+        te.emplace_back(it->value().data(), it->value().size());
+      if (auto problem = transfer_encoding_problem(
+              te, parser.get().find(http::field::content_length) != parser.get().end())) {
+        auto resp = error_response(make_error(Errc::bad_request, *problem));
+        metrics.record_request("unmatched", resp.status, 0);
+        metrics.record_error(resp.error_code);
+        auto res = to_beast(std::move(resp), 11, false, false);
+        co_await http::async_write(stream, res, kUseTuple);
+        break;
+      }
       stream.expires_after(options.request_timeout);
       if (!websocket::is_upgrade(parser.get())) {
         auto [ec2, n2] = co_await http::async_read(stream, buffer, parser, kUseTuple);
@@ -307,11 +392,20 @@ asio::awaitable<void> Server::Impl::http_session(std::shared_ptr<Connection> con
     }
 
     auto& beast_req = parser.get();
-    HttpRequest req = to_request(beast_req, client);
+    HttpRequest req = to_request(beast_req, request_client(beast_req, client, options));
     RouteMatch match = api.match(req);
 
     if (websocket::is_upgrade(beast_req) && match.is_websocket) {
       if (stopping) break;
+      if (!valid_websocket_key(beast_req[http::field::sec_websocket_key])) {
+        auto resp = error_response(make_error(
+            Errc::bad_request, "Sec-WebSocket-Key must be the base64 encoding of 16 bytes."));
+        metrics.record_request(match.label, resp.status, 0);
+        metrics.record_error(resp.error_code);
+        auto res = to_beast(std::move(resp), beast_req.version(), false, false);
+        co_await http::async_write(stream, res, kUseTuple);
+        break;
+      }
       auto check = co_await on_pool(pool, [this, &req] { return api.check_upgrade(req); });
       if (check.refuse) {
         metrics.record_error(check.refuse->error_code);
@@ -328,6 +422,16 @@ asio::awaitable<void> Server::Impl::http_session(std::shared_ptr<Connection> con
     }
 
     std::optional<HttpResponse> resp = api.handle_inline(req);
+    if (!resp && match.hashes) {
+      // Argon2id takes tens of milliseconds and 64 MiB: its own few threads, and a bounded
+      // queue, so a flood of logins waits (or is told to come back) alone.
+      if (hashing.fetch_add(1) >= options.hash_queue_limit) {
+        resp = error_response(make_error(Errc::busy, "Too many logins at once; try again shortly."));
+      } else {
+        resp = co_await on_pool(hash_pool, [this, &req] { return api.handle(req); });
+      }
+      hashing.fetch_sub(1);
+    }
     if (!resp) resp = co_await on_pool(pool, [this, &req] { return api.handle(req); });
     metrics.record_request(match.label, resp->status,
                            std::chrono::duration<double>(Steady::now() - start).count());
@@ -366,6 +470,7 @@ asio::awaitable<void> Server::Impl::ws_session(std::shared_ptr<Connection> conn,
   conn->wake = std::make_unique<asio::steady_timer>(ex);
   WsConnection proto(options, deps, metrics, check.principal);
   conn->authenticated = proto.authenticated();
+  if (conn->authenticated) conn->slot.reset();  // no longer counted against its address
   asio::co_spawn(ex, ws_writer(conn), asio::detached);
   conn->enqueue(proto.start());
   if (!conn->authenticated) asio::co_spawn(ex, ws_auth_deadline(conn, &proto), asio::detached);
@@ -407,6 +512,7 @@ asio::awaitable<void> Server::Impl::ws_session(std::shared_ptr<Connection> conn,
     }
     buffer.consume(buffer.size());
     conn->authenticated = proto.authenticated();
+    if (conn->authenticated) conn->slot.reset();
     const bool speech = out.speech;
     conn->enqueue(std::move(out));
     if (speech && !conn->close_queued) {
@@ -502,6 +608,27 @@ asio::awaitable<void> Server::Impl::ws_auth_deadline(std::shared_ptr<Connection>
   conn->enqueue(proto->on_auth_timeout());
 }
 
+bool Server::Impl::evict_idle() {
+  std::shared_ptr<Connection> victim;
+  {
+    // A connection in `live` is alive while live_mutex is held (its LiveGuard erases it
+    // first), so its flag is read through the raw pointer; only the victim is locked, and
+    // its last reference is dropped on its strand below.
+    std::lock_guard lock(live_mutex);
+    for (auto& [p, w] : live) {
+      if (!p->idle) continue;
+      if ((victim = w.lock())) break;
+    }
+  }
+  if (!victim) return false;
+  auto ex = victim->executor;
+  asio::dispatch(ex, [victim = std::move(victim)] {
+    victim->shutting_down = true;
+    if (victim->idle) victim->stream.cancel();
+  });
+  return true;
+}
+
 // Takes the reference by value and hands it to the strand: the last reference to a
 // Connection must drop on its strand, never on the thread that collected `live`, or its
 // stream would be destroyed while a handler of that strand still runs.
@@ -562,22 +689,40 @@ asio::awaitable<void> Server::Impl::drain() {
   ioc.stop();
 }
 
+// Login sessions expire (refresh TTL) or are revoked; their rows go, so that logins in a
+// loop cannot grow the store without bound.
+asio::awaitable<void> Server::Impl::sweep_sessions() {
+  asio::steady_timer t(ioc);
+  while (!stopping) {
+    auto removed = co_await on_pool(pool, [this] { return deps.auth.delete_expired_sessions(); });
+    if (!removed)
+      spdlog::warn("deleting expired login sessions failed: {}", removed.error().detail);
+    else if (*removed > 0)
+      spdlog::info("deleted {} expired or revoked login sessions", *removed);
+    t.expires_after(options.session_sweep_interval);
+    co_await t.async_wait(kUseTuple);
+  }
+}
+
 namespace {
 
 // Speech decoding yields the cores to everything else: on a small machine a text answer
 // must not wait behind a second of decoding, while a spoken answer can take a little
 // longer. Each of the pool's threads lowers its own priority (Linux nice is per thread);
-// the latch makes each thread take exactly one of the tasks.
+// the latch makes each thread take exactly one of the tasks. The tasks share the latch:
+// the last to arrive may still be inside arrive_and_wait when this function returns, and
+// a latch on this frame then was gone under it (seen as a pool thread waiting forever on
+// freed stack, so that the process never exited).
 void lower_priority(asio::thread_pool& pool, int threads, int nice) {
-  std::latch all(threads);
+  auto all = std::make_shared<std::latch>(threads);
   for (int i = 0; i < threads; ++i) {
-    asio::post(pool, [&all, nice] {
+    asio::post(pool, [all, nice] {
       if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice) != 0)
-        spdlog::debug("speech threads keep their priority: {}", std::strerror(errno));
-      all.arrive_and_wait();
+        spdlog::debug("pool threads keep their priority: {}", std::strerror(errno));
+      all->arrive_and_wait();
     });
   }
-  all.wait();
+  all->wait();
 }
 
 }  // namespace
@@ -585,10 +730,12 @@ void lower_priority(asio::thread_pool& pool, int threads, int nice) {
 Server::Server(Options options, Deps deps)
     : impl_(std::make_unique<Impl>(std::move(options), deps)) {
   lower_priority(impl_->speech_pool, std::max(1, impl_->options.speech_threads), kSpeechNice);
+  lower_priority(impl_->hash_pool, std::max(1, impl_->options.hash_threads), kHashNice);
 }
 
 Server::~Server() {
   // Blocking work still queued must not run against a destroyed server.
+  impl_->hash_pool.join();
   impl_->speech_pool.join();
   impl_->pool.join();
 }
@@ -597,20 +744,32 @@ namespace {
 
 // Every connection is a descriptor; the usual soft limit of 1024 would refuse connections
 // long before memory or CPU run out. Raising the soft limit to the hard one needs no
-// privilege.
-void raise_descriptor_limit() {
+// privilege. Answers the soft limit in force.
+rlim_t raise_descriptor_limit() {
   rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 1024;
+  if (lim.rlim_cur >= lim.rlim_max) return lim.rlim_cur;
   rlim_t before = lim.rlim_cur;
   lim.rlim_cur = lim.rlim_max;
-  if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
     spdlog::warn("cannot raise the open-file limit above {}", before);
+    return before;
+  }
+  return lim.rlim_cur;
 }
+
+// Descriptors kept for everything but client sockets: the store's files, the speech
+// models, logs, espeak-ng pipes.
+constexpr rlim_t kReservedDescriptors = 128;
 
 }  // namespace
 
 Result<std::uint16_t> Server::listen() {
-  raise_descriptor_limit();
+  const rlim_t fds = raise_descriptor_limit();
+  const rlim_t usable = fds > 2 * kReservedDescriptors ? fds - kReservedDescriptors : fds / 2;
+  impl_->max_connections = impl_->options.max_connections > 0
+                               ? impl_->options.max_connections
+                               : static_cast<int>(std::min<rlim_t>(usable, 1'000'000));
   auto& acc = impl_->acceptor;
   boost::system::error_code ec;
   tcp::resolver resolver(impl_->ioc);
@@ -634,6 +793,7 @@ Result<std::uint16_t> Server::listen() {
 void Server::run() {
   auto& impl = *impl_;
   asio::co_spawn(impl.ioc, impl.listen_loop(), asio::detached);
+  asio::co_spawn(impl.ioc, impl.sweep_sessions(), asio::detached);
   std::optional<asio::signal_set> signals;
   if (impl.options.handle_signals) {
     signals.emplace(impl.ioc, SIGINT, SIGTERM);
@@ -648,6 +808,7 @@ void Server::run() {
   impl.ioc.run();
   for (auto& t : threads) t.join();
   // Utterances still on the pools finish and store what they store.
+  impl.hash_pool.join();
   impl.speech_pool.join();
   impl.pool.join();
   spdlog::info("stopped");

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hark::asr {
 class SpeechService;
@@ -29,8 +30,17 @@ struct Options {
   std::uint16_t port = 8000;
   // Threads running the network event loop. Default 2.
   int io_threads = 2;
-  // Threads for blocking work: store calls, dialog, password hashing. Default 2.
+  // Threads for blocking work: store calls, dialog. Default 2.
   int worker_threads = 2;
+  // Threads hashing passwords (register, login), apart from the workers and at a lower
+  // priority, so that logins never delay a dialog turn. Default 1.
+  int hash_threads = 1;
+  // Register/login requests waiting for or in hashing at once; more answer 503 busy with
+  // Retry-After. Default 16.
+  int hash_queue_limit = 16;
+  // Addresses of reverse proxies whose X-Forwarded-For is believed (for login limits and
+  // connection caps). Empty by default: the TCP peer is the client.
+  std::vector<std::string> trusted_proxies;
   // Largest HTTP request body; larger answers 413 too_large. Default 64 KiB.
   std::size_t max_body_bytes = 64 * 1024;
   // Largest WebSocket message; larger closes the socket with 1009. Default 1 MiB.
@@ -47,6 +57,16 @@ struct Options {
   std::chrono::seconds request_timeout{30};
   // An idle keep-alive HTTP connection is closed after this. Default 60 s.
   std::chrono::seconds keep_alive_timeout{60};
+  // A new connection must send its first request's headers within this. Default 5 s.
+  std::chrono::seconds header_timeout{5};
+  // Connections from one address not (yet) authenticated: HTTP connections and
+  // WebSockets before their auth. More are closed at once. A trusted proxy is exempt.
+  // Default 64.
+  int max_connections_per_address = 64;
+  // All connections. At the cap an idle keep-alive HTTP connection is closed to make room
+  // for the new client, else the new one is. 0: the open-file limit less a reserve for the
+  // store and logs. Default 0.
+  int max_connections = 0;
   // POST /chat keeps one conversation per login session (so "yes" confirms over HTTP too);
   // at most this many, the least recently used dropped first. Default 1000.
   std::size_t max_chat_sessions = 1000;
@@ -60,6 +80,9 @@ struct Options {
   // Server-side end-pointing: silence after speech that ends a spoken utterance; a session
   // may set its own with config.audio.end_silence_ms. Default 700 ms.
   std::chrono::milliseconds end_silence{700};
+  // Expired and revoked login sessions are deleted this often (and once at start).
+  // Default 10 min.
+  std::chrono::seconds session_sweep_interval{600};
 };
 
 // What the server calls into. Every reference must outlive the Server.

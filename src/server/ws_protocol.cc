@@ -1,6 +1,7 @@
 #include "server/ws_protocol.h"
 
 #include "asr/speech_stream.h"
+#include "common/utf8.h"
 
 #include "server/api.h"
 #include "server/errors.h"
@@ -57,7 +58,7 @@ void WsConnection::error(WsOutput& out, std::string_view code, std::string_view 
 
 void WsConnection::error(WsOutput& out, const Error& e, const std::optional<std::string>& turn_id,
                          ReplyTo reply_to) {
-  error(out, errc_name(e.code), e.detail, turn_id, reply_to);
+  error(out, errc_name(e.code), client_detail(e), turn_id, reply_to);
 }
 
 WsOutput WsConnection::start() {
@@ -182,7 +183,7 @@ WsOutput WsConnection::on_text(std::string_view frame) {
   bool known = type == "text" || type == "audio" || type == "audio_end" || type == "config" ||
                type == "confirm" || type == "action_result" || type == "cancel";
   if (!known) {
-    error(out, "unknown_type", "Unknown message type \"" + type.substr(0, 64) + "\".",
+    error(out, "unknown_type", "Unknown message type \"" + utf8_prefix(type, 64) + "\".",
           std::nullopt, reply_to);
     return out;
   }
@@ -220,7 +221,8 @@ WsOutput WsConnection::on_text(std::string_view frame) {
       Error failure = dialog::Conversation::queue_failure(e);
       auto code = errc_name(failure.code);
       metrics.record_error(code);
-      return to_text(ws_error(code, failure.detail, turn_id, reply_to.is_null() ? nullptr : &reply_to));
+      return to_text(ws_error(code, client_detail(failure), turn_id,
+                              reply_to.is_null() ? nullptr : &reply_to));
     };
     return out;
   }

@@ -62,6 +62,21 @@ CREATE TABLE reminders (
 );
 CREATE INDEX reminders_user ON reminders(user_id, datetime);
 )sql",
+    // 2: one row that Store::ping() rewrites, so the health check proves writes work.
+    R"sql(
+CREATE TABLE health_probe (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at INTEGER NOT NULL
+);
+)sql",
+    // 3: refresh rotation tolerates a retry (the previous hash and when it was replaced),
+    // and revoked sessions are swept some time after their revocation.
+    R"sql(
+ALTER TABLE login_sessions ADD COLUMN previous_refresh_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE login_sessions ADD COLUMN rotated_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE login_sessions ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX login_sessions_expires ON login_sessions(expires_at);
+)sql",
 };
 
 Result<int> current_version(Connection& conn) {

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <unordered_map>
 #include <condition_variable>
@@ -88,13 +89,20 @@ class SqliteStore final : public Store {
     turn_writer_ = std::make_unique<sqlite::TurnWriter>(writer_, writer_mutex_);
   }
 
+  // A read and a committed write: a database that still answers reads but refuses every
+  // write (a full disk, a lock held elsewhere, a file turned read-only) is not healthy.
   Result<void> ping() override {
-    auto r = reader();
-    auto s = r->prepare("SELECT 1");
+    {
+      auto r = reader();
+      auto s = r->prepare("SELECT 1");
+      if (!s) return s.error();
+      auto row = s->step();
+      if (!row) return row.error();
+    }
+    std::lock_guard lock(writer_mutex_);
+    auto s = writer_.prepare("INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?1)");
     if (!s) return s.error();
-    auto row = s->step();
-    if (!row) return row.error();
-    return {};
+    return s->bind(1, static_cast<std::int64_t>(std::time(nullptr))).run();
   }
 
   // --- users ------------------------------------------------------------------------------
@@ -173,8 +181,8 @@ class SqliteStore final : public Store {
   Result<LoginSession> find_session(const std::string& id) override {
     auto r = reader();
     auto s = r->prepare(
-        "SELECT id, user_id, refresh_hash, created_at, expires_at, revoked "
-        "FROM login_sessions WHERE id = ?1");
+        "SELECT id, user_id, refresh_hash, created_at, expires_at, revoked, "
+        "previous_refresh_hash, rotated_at FROM login_sessions WHERE id = ?1");
     if (!s) return s.error();
     auto row = s->bind(1, id).step();
     if (!row) return row.error();
@@ -186,19 +194,23 @@ class SqliteStore final : public Store {
     out.created_at = s->column_int(3);
     out.expires_at = s->column_int(4);
     out.revoked = s->column_int(5) != 0;
+    out.previous_refresh_hash = s->column_text(6);
+    out.rotated_at = s->column_int(7);
     return out;
   }
 
   Result<void> rotate_refresh(const std::string& session_id, const std::string& old_hash,
-                              const std::string& new_hash, std::int64_t new_expires_at) override {
+                              const std::string& new_hash, std::int64_t new_expires_at,
+                              std::int64_t now) override {
     std::lock_guard lock(writer_mutex_);
     // One UPDATE with the old value in its WHERE is the compare-and-swap: of two concurrent
     // refreshes with the same token, exactly one changes the row.
     auto s = writer_.prepare(
-        "UPDATE login_sessions SET refresh_hash = ?1, expires_at = ?2 "
+        "UPDATE login_sessions SET refresh_hash = ?1, expires_at = ?2, "
+        "previous_refresh_hash = ?4, rotated_at = ?5 "
         "WHERE id = ?3 AND refresh_hash = ?4 AND revoked = 0");
     if (!s) return s.error();
-    auto done = s->bind(1, new_hash).bind(2, new_expires_at).bind(3, session_id).bind(4, old_hash).run();
+    auto done = s->bind(1, new_hash).bind(2, new_expires_at).bind(3, session_id).bind(4, old_hash).bind(5, now).run();
     if (!done) return done.error();
     if (s->changes() != 1) return make_error(Errc::invalid_token, "The refresh token is no longer valid.");
     return {};
@@ -206,13 +218,27 @@ class SqliteStore final : public Store {
 
   Result<void> revoke_session(const std::string& id) override {
     std::lock_guard lock(writer_mutex_);
-    auto s = writer_.prepare("UPDATE login_sessions SET revoked = 1 WHERE id = ?1");
+    // revoked_at keeps the first revocation's time (from SQLite's own clock: revoking has
+    // no `now`), for delete_expired_sessions.
+    auto s = writer_.prepare(
+        "UPDATE login_sessions SET revoked = 1, "
+        "revoked_at = CASE WHEN revoked = 1 THEN revoked_at ELSE unixepoch() END WHERE id = ?1");
     if (!s) return s.error();
     auto done = s->bind(1, id).run();
     if (!done) return done.error();
     if (s->changes() == 0) return make_error(Errc::not_found, "No such login session.");
     revocation_epoch_.fetch_add(1);
     return {};
+  }
+
+  Result<std::int64_t> delete_expired_sessions(std::int64_t now) override {
+    std::lock_guard lock(writer_mutex_);
+    auto s = writer_.prepare(
+        "DELETE FROM login_sessions WHERE expires_at < ?1 OR (revoked = 1 AND revoked_at < ?1)");
+    if (!s) return s.error();
+    auto done = s->bind(1, now).run();
+    if (!done) return done.error();
+    return static_cast<std::int64_t>(s->changes());
   }
 
   std::uint64_t revocation_epoch() const override { return revocation_epoch_.load(); }
@@ -503,6 +529,14 @@ std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path) {
 }
 
 std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path, const SqliteOptions& options) {
+  // SQLite takes a zero-length file for a new, empty database: a database truncated by
+  // accident (a failed copy, a full disk during a restore) would start with no accounts
+  // and be filled anew over the lost data. Refuse it; an operator decides.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0 && !ec)
+    throw std::runtime_error("the database file " + path.string() +
+                             " is empty (0 bytes), which a real database never is: restore it "
+                             "from a backup, or delete it to start with a new database");
   return std::make_unique<SqliteStore>(path, options);
 }
 

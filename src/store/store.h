@@ -37,6 +37,10 @@ struct LoginSession {
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;  // of the refresh token
   bool revoked = false;
+  // The refresh hash this session had before its last rotation, and when that rotation
+  // happened: a retry of the previous token within the grace window gets the same new pair.
+  std::string previous_refresh_hash;
+  std::int64_t rotated_at = 0;
 };
 
 struct Turn {
@@ -103,11 +107,16 @@ class Store {
   virtual Result<void> create_session(const LoginSession& session) = 0;
   virtual Result<LoginSession> find_session(const std::string& id) = 0;
   // Replaces the refresh hash only if it still equals `old_hash` and the session is not
-  // revoked (atomic compare-and-swap); otherwise Errc::invalid_token.
+  // revoked (atomic compare-and-swap); otherwise Errc::invalid_token. On success also sets
+  // previous_refresh_hash = old_hash and rotated_at = now.
   virtual Result<void> rotate_refresh(const std::string& session_id, const std::string& old_hash,
-                                      const std::string& new_hash, std::int64_t new_expires_at) = 0;
+                                      const std::string& new_hash, std::int64_t new_expires_at,
+                                      std::int64_t now) = 0;
   // Errc::not_found when there is no such session; revoking twice is fine.
   virtual Result<void> revoke_session(const std::string& id) = 0;
+  // Deletes login sessions whose refresh token expired before `now`, and revoked ones
+  // revoked before `now`; answers how many were removed.
+  virtual Result<std::int64_t> delete_expired_sessions(std::int64_t now) = 0;
   // A number that changes whenever this process revokes a session or deletes a user
   // through this store, so a caller that cached "session valid" can re-check at once.
   // Changes made by other processes are not counted: cache validity only briefly. A store

@@ -96,6 +96,30 @@ TEST(Config, AllowRegisterFromEnvironment) {
   EXPECT_NE(bad.error().detail.find("HARK_ALLOW_REGISTER"), std::string::npos);
 }
 
+// The abuse limits of SECURITY.md, from the file (a list of proxies) and the environment.
+TEST(Config, AbuseLimitsFromFileAndEnvironment) {
+  ConfigFile file(
+      "trusted_proxies:\n  - 10.0.0.1\n  - 10.0.0.2\nhash_threads: 2\nheader_timeout: 3\n"
+      "max_connections_per_address: 10\nrefresh_grace: 0\nregistrations_per_hour: 0\n");
+  auto c = load_config({"--config", file.path()}, env_of({{"HARK_HASH_QUEUE_LIMIT", "4"}}));
+  ASSERT_TRUE(c.has_value()) << c.error().detail;
+  EXPECT_EQ(c->trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.0.0.2"}));
+  EXPECT_EQ(c->hash_threads, 2);
+  EXPECT_EQ(c->hash_queue_limit, 4);
+  EXPECT_EQ(c->header_timeout, 3);
+  EXPECT_EQ(c->max_connections_per_address, 10);
+  EXPECT_EQ(c->refresh_grace.count(), 0);
+  EXPECT_EQ(c->registrations_per_hour, 0);
+  auto env = load_config({}, env_of({{"HARK_TRUSTED_PROXIES", "10.1.1.1, 10.1.1.2"}}));
+  ASSERT_TRUE(env.has_value());
+  EXPECT_EQ(env->trusted_proxies, (std::vector<std::string>{"10.1.1.1", "10.1.1.2"}));
+  auto defaults = load_config({}, env_of({}));
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_TRUE(defaults->trusted_proxies.empty());
+  EXPECT_EQ(defaults->refresh_grace.count(), 30);
+  EXPECT_FALSE(load_config({}, env_of({{"HARK_HEADER_TIMEOUT", "0"}})).has_value());
+}
+
 TEST(Config, BadValuesNameTheirSource) {
   struct Case {
     std::vector<std::string> args;

@@ -167,6 +167,88 @@ TEST(Decode, EspeakSpeechResamplesFrom22k) {
   EXPECT_NEAR(static_cast<double>(out->size()) / kTargetRate, in_seconds, 0.01);
 }
 
+// Issue 11: a stereo chunk holding no whole frame used to hand soxr an empty buffer whose
+// null data() soxr takes as the end of input; the next chunk then crashed inside soxr.
+TEST(Decode, StereoChunkWithoutAWholeFrameThenMore) {
+  StreamDecoder d(Format{Encoding::pcm16, 44100, 2});
+  std::vector<std::int16_t> out;
+  std::vector<std::uint8_t> two(2, 0x11);
+  ASSERT_TRUE(d.decode(two, out));
+  auto tone = to_bytes(sine(440, 3200.0 / 2 / 44100, 8000.0, 44100));
+  tone.resize(3200);
+  ASSERT_TRUE(d.decode(tone, out));
+  ASSERT_TRUE(d.decode(tone, out));
+  d.finish(out);
+  // 1 + 800 + 800 stereo frames at 44.1 kHz (the 2-byte chunk was half a frame).
+  EXPECT_NEAR(static_cast<double>(out.size()), 1600.5 * 16000 / 44100, 4.0);
+}
+
+TEST(Decode, WavHeaderAloneThenPcm) {
+  std::vector<std::int16_t> stereo;
+  for (auto x : sine(440, 0.5, 8000.0, 44100)) stereo.insert(stereo.end(), {x, x});
+  auto wav = make_wav(stereo, 44100, 2);
+  ASSERT_EQ(parse_wav_header(wav)->data_offset, 44u);
+  StreamDecoder d(Format{});
+  std::vector<std::int16_t> out;
+  ASSERT_TRUE(d.decode(std::span(wav).first(44), out));  // the header alone
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(d.decode(std::span(wav).subspan(44, 3200), out));
+  ASSERT_TRUE(d.decode(std::span(wav).subspan(44 + 3200), out));
+  d.finish(out);
+  auto whole = decode_all(wav);
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(out, *whole);
+}
+
+// Every encoding, rate and channel count, cut into chunks of every small size (including
+// empty ones): the samples are those of the whole buffer decoded at once.
+TEST(Decode, AnyChunkSplitGivesTheSameSamplesForEveryFormat) {
+  for (int channels : {1, 2}) {
+    for (int rate : {8000, 16000, 44100}) {
+      for (bool wav : {false, true}) {
+        std::vector<std::int16_t> interleaved;
+        for (auto x : sine(300, 0.05, 8000.0, rate))
+          for (int c = 0; c < channels; ++c) interleaved.push_back(static_cast<std::int16_t>(x + c));
+        auto bytes = wav ? make_wav(interleaved, rate, channels) : to_bytes(interleaved);
+        Format f{Encoding::pcm16, rate, channels};
+        auto whole = decode_all(bytes, f);
+        ASSERT_TRUE(whole) << whole.error().detail;
+        const std::size_t first = wav ? 44 : 0;  // a WAV header comes whole in the first chunk
+        for (std::size_t step : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3},
+                                 std::size_t{5}, std::size_t{7}}) {
+          StreamDecoder d(f);
+          std::vector<std::int16_t> out;
+          ASSERT_TRUE(d.decode(std::span(bytes).first(first), out));
+          std::size_t pos = first, n = step;
+          while (pos < bytes.size()) {
+            const std::size_t len = std::min(n, bytes.size() - pos);
+            ASSERT_TRUE(d.decode(std::span(bytes).subspan(pos, len), out));
+            pos += len;
+            n = n % 7 + 1;  // 0 (an empty chunk) once, then 1..7 bytes
+          }
+          d.finish(out);
+          EXPECT_EQ(out, *whole) << "channels " << channels << " rate " << rate << " wav " << wav
+                                 << " step " << step;
+        }
+      }
+    }
+  }
+}
+
+TEST(Resampler, EmptyInputIsNotTheEndOfTheStream) {
+  Resampler r(44100, 2);
+  std::vector<std::int16_t> out;
+  r.process({}, out);
+  std::vector<std::int16_t> one_sample = {7};
+  r.process(one_sample, out);  // less than a frame: nothing
+  auto tone = sine(440, 0.1, 8000.0, 44100);
+  std::vector<std::int16_t> stereo;
+  for (auto x : tone) stereo.insert(stereo.end(), {x, x});
+  r.process(stereo, out);
+  r.flush(out);
+  EXPECT_NEAR(static_cast<double>(out.size()), 1600.0, 4.0);
+}
+
 TEST(UtteranceBuffer, CapsItsLength) {
   UtteranceBuffer b(1000);
   EXPECT_TRUE(b.append(silence(0.05)));  // 800 samples

@@ -13,25 +13,37 @@ namespace {
 
 // --- the failure limiter on its own ----------------------------------------------------
 
-TEST(FailureLimiterTest, WindowSlidesWithTheOldestCountedFailure) {
-  FailureLimiter limiter(3, seconds(60));
+TEST(BackoffLimiterTest, FreeFailuresThenDoublingWaitsUpToTheCap) {
+  BackoffLimiter limiter(2, seconds(1), seconds(8), seconds(60));
   limiter.record_failure("k", 0);
-  limiter.record_failure("k", 10);
-  EXPECT_EQ(limiter.retry_after("k", 15), 0);
-  limiter.record_failure("k", 20);
-  EXPECT_EQ(limiter.retry_after("k", 20), 40);  // until the failure at 0 leaves the window
-  EXPECT_EQ(limiter.retry_after("other", 20), 0);
-  EXPECT_EQ(limiter.retry_after("k", 60), 0);
-  limiter.record_failure("k", 61);                // 10, 20, 61 are in the window again
-  EXPECT_EQ(limiter.retry_after("k", 61), 9);
+  limiter.record_failure("k", 0);
+  EXPECT_EQ(limiter.retry_after("k", 0), 0);
+  std::int64_t t = 0;
+  for (std::int64_t expected : {1, 2, 4, 8, 8}) {
+    limiter.record_failure("k", t);
+    EXPECT_EQ(limiter.retry_after("k", t), expected);
+    t += expected;
+  }
+  EXPECT_EQ(limiter.retry_after("other", t), 0);
   limiter.reset("k");
-  EXPECT_EQ(limiter.retry_after("k", 61), 0);
+  EXPECT_EQ(limiter.retry_after("k", t), 0);
 }
 
-TEST(FailureLimiterTest, ZeroMaxFailuresTurnsItOff) {
-  FailureLimiter limiter(0, seconds(60));
+TEST(BackoffLimiterTest, ZeroFreeFailuresTurnsItOff) {
+  BackoffLimiter limiter(0, seconds(1), seconds(60), seconds(60));
   for (int i = 0; i < 10; ++i) limiter.record_failure("k", i);
   EXPECT_EQ(limiter.retry_after("k", 10), 0);
+}
+
+TEST(KeyedRateTest, BurstThenSustainedRatePerKey) {
+  KeyedRate rate(3600, 2);  // one a second, bursts of two
+  EXPECT_TRUE(rate.take("a", 100));
+  EXPECT_TRUE(rate.take("a", 100));
+  EXPECT_FALSE(rate.take("a", 100));
+  EXPECT_EQ(rate.retry_after("a", 100), 1);
+  EXPECT_TRUE(rate.take("b", 100));
+  EXPECT_TRUE(rate.take("a", 101));
+  EXPECT_FALSE(rate.take("a", 101));
 }
 
 // --- the secret file ---------------------------------------------------------------------

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <string>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -146,6 +148,23 @@ TEST_F(AuthTest, ForgedTokensAreRefused) {
   }
 }
 
+// Issue 11: libjwt reads a C string, so "<token>\0junk" verified as <token>.
+TEST_F(AuthTest, TokensWithTrailingJunkAreRefused) {
+  registered("junk@example.com");
+  auto t = logged_in("junk@example.com");
+  ASSERT_TRUE(service_->verify(t.access_token));
+  const std::vector<std::string> junk = {
+      t.access_token + std::string(1, '\0') + "junk", t.access_token + std::string(1, '\0'),
+      t.access_token + " ", " " + t.access_token, t.access_token + "\n",
+      t.access_token + ".extra", t.access_token.substr(0, 20) + std::string(1, '\0') +
+                                     t.access_token.substr(20)};
+  for (const auto& token : junk) {
+    auto r = service_->verify(token);
+    ASSERT_FALSE(r) << "accepted a token of " << token.size() << " bytes";
+    EXPECT_EQ(r.error().code, Errc::invalid_token);
+  }
+}
+
 // --- refresh -----------------------------------------------------------------------------
 
 TEST_F(AuthTest, RefreshRotatesAndTheOldTokenStopsWorking) {
@@ -174,6 +193,7 @@ TEST_F(AuthTest, ReusingARotatedRefreshTokenFailsAndEndsTheSession) {
   auto first = logged_in("reuse@example.com");
   auto second = service_->refresh(first.refresh_token);
   ASSERT_TRUE(second);
+  clock_.advance(seconds(31));  // past the retry grace
 
   auto replay = service_->refresh(first.refresh_token);
   ASSERT_FALSE(replay);
@@ -191,28 +211,99 @@ TEST_F(AuthTest, ReusingARotatedRefreshTokenFailsAndEndsTheSession) {
   EXPECT_TRUE(service_->login("reuse@example.com", kPassword, "x"));
 }
 
-TEST_F(AuthTest, ConcurrentRefreshesWithOneTokenHaveAtMostOneWinner) {
+// Concurrent refreshes with one token (two tabs) all get the one new pair: exactly one
+// rotation happened, the others are its retries.
+TEST_F(AuthTest, ConcurrentRefreshesWithOneTokenAllGetTheSamePair) {
   registered("racy@example.com");
   auto t = logged_in("racy@example.com");
   constexpr int kThreads = 4;
-  std::atomic<int> wins{0};
+  std::mutex m;
+  std::set<std::string> refresh_tokens;
   std::atomic<int> unexpected{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&] {
       auto r = service_->refresh(t.refresh_token);
-      if (r) {
-        ++wins;
-      } else if (r.error().code != Errc::invalid_token) {
+      if (!r) {
         ++unexpected;
+        return;
       }
+      std::lock_guard lock(m);
+      refresh_tokens.insert(r->refresh_token);
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_LE(wins.load(), 1);
   EXPECT_EQ(unexpected.load(), 0);
-  // Whatever the interleaving, the presented token is spent.
+  ASSERT_EQ(refresh_tokens.size(), 1u);
+  // The new token works; after the grace the old one is a reuse and ends the session.
+  clock_.advance(seconds(31));
   EXPECT_FALSE(service_->refresh(t.refresh_token));
+  EXPECT_FALSE(service_->refresh(*refresh_tokens.begin()));
+}
+
+// Issue 11: presenting a refresh token twice (a client retry) revoked the whole session.
+TEST_F(AuthTest, ARetryWithinTheGraceGetsTheSamePair) {
+  registered("retry@example.com");
+  auto first = logged_in("retry@example.com");
+  clock_.advance(seconds(100));
+  auto second = service_->refresh(first.refresh_token);
+  ASSERT_TRUE(second) << second.error().detail;
+  clock_.advance(seconds(30));
+  auto again = service_->refresh(first.refresh_token);
+  ASSERT_TRUE(again) << again.error().detail;
+  EXPECT_EQ(again->refresh_token, second->refresh_token);
+  EXPECT_EQ(again->access_token, second->access_token);
+  EXPECT_EQ(again->expires_in, 600 - 30);
+  EXPECT_TRUE(service_->verify(second->access_token));
+  // The session goes on.
+  auto third = service_->refresh(second->refresh_token);
+  ASSERT_TRUE(third) << third.error().detail;
+  EXPECT_TRUE(service_->verify(third->access_token));
+}
+
+TEST_F(AuthTest, ATokenTwoRotationsOldIsAReuseEvenWithinTheGrace) {
+  registered("twice@example.com");
+  auto first = logged_in("twice@example.com");
+  auto second = service_->refresh(first.refresh_token);
+  ASSERT_TRUE(second);
+  auto third = service_->refresh(second->refresh_token);
+  ASSERT_TRUE(third);
+  auto stale = service_->refresh(first.refresh_token);
+  ASSERT_FALSE(stale);
+  expect_error(stale.error(), Errc::invalid_token);
+  EXPECT_FALSE(service_->verify(third->access_token)) << "the session should be revoked";
+}
+
+TEST_F(AuthTest, GraceZeroRevokesOnTheFirstReuse) {
+  auto o = test_options();
+  o.refresh_grace = seconds(0);
+  make_service(o);
+  registered("nograce@example.com");
+  auto first = logged_in("nograce@example.com");
+  auto second = service_->refresh(first.refresh_token);
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(service_->refresh(first.refresh_token));
+  EXPECT_FALSE(service_->verify(second->access_token));
+}
+
+// Issue 11: each login left a session row forever.
+TEST_F(AuthTest, ExpiredAndRevokedSessionsAreDeleted) {
+  registered("sweep@example.com");
+  auto kept = logged_in("sweep@example.com");
+  auto logged_out = logged_in("sweep@example.com");
+  auto who = service_->verify(logged_out.access_token);
+  ASSERT_TRUE(who);
+  ASSERT_TRUE(service_->logout(*who));
+  clock_.advance(seconds(10));
+  auto removed = service_->delete_expired_sessions();
+  ASSERT_TRUE(removed) << removed.error().detail;
+  EXPECT_EQ(*removed, 1);  // the revoked one
+  EXPECT_TRUE(service_->verify(kept.access_token));
+  clock_.advance(seconds(3600));  // the refresh TTL
+  removed = service_->delete_expired_sessions();
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(service_->refresh(kept.refresh_token));
 }
 
 TEST_F(AuthTest, ExpiredRefreshTokenIsRefused) {

@@ -25,8 +25,11 @@ class FailingStore final : public store::Store {
   Result<void> create_session(const store::LoginSession& s) override { return real_.create_session(s); }
   Result<store::LoginSession> find_session(const std::string& id) override { return real_.find_session(id); }
   Result<void> rotate_refresh(const std::string& id, const std::string& o, const std::string& n,
-                              std::int64_t e) override {
-    return real_.rotate_refresh(id, o, n, e);
+                              std::int64_t e, std::int64_t now) override {
+    return real_.rotate_refresh(id, o, n, e, now);
+  }
+  Result<std::int64_t> delete_expired_sessions(std::int64_t now) override {
+    return real_.delete_expired_sessions(now);
   }
   Result<void> revoke_session(const std::string& id) override { return real_.revoke_session(id); }
   Result<std::int64_t> append_turn(const store::Turn& t) override {

@@ -1,6 +1,7 @@
 // Runs the common Store suite on SQLite files, plus what only SQLite has: the file format,
 // its pragmas, migrations, and how it reports a broken database.
 #include "store_suite.h"
+#include "store/sqlite_schema.h"
 
 #include <sqlite3.h>
 
@@ -71,12 +72,42 @@ TEST(SqliteStoreTest, FileIsInWalModeWithTheSchemaVersionRecorded) {
   auto store = backend.open();
   RawDb raw(backend.file());
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.scalar("SELECT MAX(version) FROM schema_version"), "1");
-  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_version"), "1");
+  const std::string latest = std::to_string(store::sqlite::latest_schema_version());
+  EXPECT_EQ(raw.scalar("SELECT MAX(version) FROM schema_version"), latest);
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_version"), latest);
   // Opening again applies nothing twice.
   store.reset();
   store = backend.open();
-  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_version"), "1");
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_version"), latest);
+}
+
+// Issue 11: SQLite reads a zero-length file as a new database, so a truncated hark.db
+// started silently empty.
+TEST(SqliteStoreTest, AZeroLengthFileIsRefusedWithAClearError) {
+  SqliteBackend backend;
+  { std::ofstream(backend.file()).flush(); }
+  ASSERT_EQ(std::filesystem::file_size(backend.file()), 0u);
+  try {
+    backend.open();
+    FAIL() << "an empty database file was opened";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("empty"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(std::filesystem::file_size(backend.file()), 0u) << "the file was changed";
+}
+
+// Issue 11: /readyz answered ready while every write failed, because ping() only read.
+TEST(SqliteStoreTest, PingFailsWhileWritesFail) {
+  SqliteBackend backend;
+  auto store = store::open_sqlite(backend.file(), store::SqliteOptions{.busy_timeout = std::chrono::milliseconds(50)});
+  ASSERT_TRUE(store->ping());
+  RawDb raw(backend.file());
+  ASSERT_TRUE(raw.exec("BEGIN EXCLUSIVE"));  // another process holds the write lock
+  auto r = store->ping();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::unavailable);
+  ASSERT_TRUE(raw.exec("ROLLBACK"));
+  EXPECT_TRUE(store->ping());
 }
 
 TEST(SqliteStoreTest, EmailIsStoredLowerCase) {
@@ -169,7 +200,7 @@ TEST(SqliteStoreTest, RevocationEpochMovesOnRevokeAndDeleteOnly) {
   ASSERT_TRUE(store->create_session(s));
   auto before = store->revocation_epoch();
   ASSERT_TRUE(store->append_turn({0, u->id, "user", "hello", "", 2}));
-  ASSERT_TRUE(store->rotate_refresh("sess-epoch", "hash", "hash2", 200));
+  ASSERT_TRUE(store->rotate_refresh("sess-epoch", "hash", "hash2", 200, 50));
   EXPECT_EQ(store->revocation_epoch(), before);
   ASSERT_TRUE(store->revoke_session("sess-epoch"));
   auto after_revoke = store->revocation_epoch();

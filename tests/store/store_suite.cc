@@ -120,14 +120,14 @@ TEST_P(StoreTest, RotateRefreshIsCompareAndSwap) {
   auto u = make_user("r@example.com");
   ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-r", "old")));
 
-  ASSERT_TRUE(store_->rotate_refresh("sess-r", "old", "new", 5000));
+  ASSERT_TRUE(store_->rotate_refresh("sess-r", "old", "new", 5000, 150));
   auto s = store_->find_session("sess-r");
   ASSERT_TRUE(s);
   EXPECT_EQ(s->refresh_hash, "new");
   EXPECT_EQ(s->expires_at, 5000);
 
   // The old hash no longer matches: a replayed refresh token loses.
-  auto replay = store_->rotate_refresh("sess-r", "old", "other", 6000);
+  auto replay = store_->rotate_refresh("sess-r", "old", "other", 6000, 160);
   ASSERT_FALSE(replay);
   EXPECT_EQ(replay.error().code, Errc::invalid_token);
   s = store_->find_session("sess-r");
@@ -135,12 +135,12 @@ TEST_P(StoreTest, RotateRefreshIsCompareAndSwap) {
   EXPECT_EQ(s->refresh_hash, "new");
   EXPECT_EQ(s->expires_at, 5000);
 
-  auto unknown = store_->rotate_refresh("no-such", "new", "x", 1);
+  auto unknown = store_->rotate_refresh("no-such", "new", "x", 1, 170);
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, Errc::invalid_token);
 
   ASSERT_TRUE(store_->revoke_session("sess-r"));
-  auto revoked = store_->rotate_refresh("sess-r", "new", "newer", 7000);
+  auto revoked = store_->rotate_refresh("sess-r", "new", "newer", 7000, 180);
   ASSERT_FALSE(revoked);
   EXPECT_EQ(revoked.error().code, Errc::invalid_token);
 }
@@ -154,7 +154,7 @@ TEST_P(StoreTest, ConcurrentRotationsWithOneTokenHaveExactlyOneWinner) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      auto r = store_->rotate_refresh("sess-race", "shared", "next-" + std::to_string(i), 10);
+      auto r = store_->rotate_refresh("sess-race", "shared", "next-" + std::to_string(i), 10, 5);
       if (r) {
         ++wins;
       } else if (r.error().code != Errc::invalid_token) {
@@ -626,6 +626,55 @@ TEST_P(StoreTest, DataSurvivesReopening) {
   auto dup = store_->create_user("KEEP@example.com", "x", "y", 1);
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().code, Errc::email_taken);
+}
+
+// --- Hardening (issue 11): refresh retries within a grace window, expired sessions swept ---
+
+TEST_P(StoreTest, RotationRemembersThePreviousHashAndWhen) {
+  auto u = make_user("prev@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-prev", "h0")));
+  auto s = store_->find_session("sess-prev");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->previous_refresh_hash, "");
+  EXPECT_EQ(s->rotated_at, 0);
+  ASSERT_TRUE(store_->rotate_refresh("sess-prev", "h0", "h1", 5000, 1234));
+  s = store_->find_session("sess-prev");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->refresh_hash, "h1");
+  EXPECT_EQ(s->previous_refresh_hash, "h0");
+  EXPECT_EQ(s->rotated_at, 1234);
+  // A failed swap changes neither.
+  ASSERT_FALSE(store_->rotate_refresh("sess-prev", "h0", "h9", 6000, 2000));
+  s = store_->find_session("sess-prev");
+  EXPECT_EQ(s->previous_refresh_hash, "h0");
+  EXPECT_EQ(s->rotated_at, 1234);
+}
+
+TEST_P(StoreTest, DeleteExpiredSessionsRemovesExpiredAndRevokedOnly) {
+  auto u = make_user("sweep@example.com");
+  constexpr std::int64_t kFar = 4'000'000'000;  // after any revocation made by this test
+  auto with_expiry = [&](std::string id, std::int64_t expires) {
+    auto s = session_for(u.id, std::move(id), "h");
+    s.expires_at = expires;
+    return s;
+  };
+  ASSERT_TRUE(store_->create_session(with_expiry("expired", kFar - 1)));
+  ASSERT_TRUE(store_->create_session(with_expiry("live", kFar + 100)));
+  ASSERT_TRUE(store_->create_session(with_expiry("revoked", kFar + 100)));
+  ASSERT_TRUE(store_->revoke_session("revoked"));
+
+  auto none = store_->delete_expired_sessions(100);  // long before anything expired
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, 0);
+  auto removed = store_->delete_expired_sessions(kFar);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 2);
+  EXPECT_EQ(store_->find_session("expired").error().code, Errc::not_found);
+  EXPECT_EQ(store_->find_session("revoked").error().code, Errc::not_found);
+  EXPECT_TRUE(store_->find_session("live"));
+  auto again = store_->delete_expired_sessions(kFar);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
 }
 
 }  // namespace
