@@ -2,6 +2,8 @@
 
 #include "http_client.h"
 
+#include "support/pg_database.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -118,6 +120,15 @@ fs::path make_temp_dir() {
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_args)
     : extra_args_(std::move(extra_args)) {
+  // The same tests on PostgreSQL (ctest runs them a second time, prefixed "postgres.").
+  if (const char* store = std::getenv("HARK_E2E_STORE"); store && std::string_view(store) == "postgres") {
+    bool has_url = false;
+    for (const auto& a : extra_args_) has_url |= a.starts_with("--database-url");
+    if (!has_url) {
+      schema_ = std::make_unique<hark::testing::PgSchema>();
+      extra_args_.insert(extra_args_.end(), {"--database-url", schema_->url()});
+    }
+  }
   fs::path root = make_temp_dir();
   data_dir_ = root / "data";
   fs::create_directories(data_dir_);

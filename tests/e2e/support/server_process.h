@@ -7,9 +7,14 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace hark::testing {
+class PgSchema;
+}
 
 namespace hark::e2e {
 
@@ -19,7 +24,8 @@ std::string hark_binary();
 class ServerProcess {
  public:
   // Starts `hark serve --host 127.0.0.1 --port P --data-dir D <extra_args>` (plus
-  // --no-speech unless extra_args ask for --speech-decoders) and waits
+  // --no-speech unless extra_args ask for --speech-decoders; plus --database-url on a
+  // schema of its own when HARK_E2E_STORE=postgres and extra_args name none) and waits
   // until GET /healthz answers 200. Throws std::runtime_error (with the tail of the
   // server's log) when it does not come up within 20 s.
   explicit ServerProcess(std::vector<std::string> extra_args = {});
@@ -54,6 +60,7 @@ class ServerProcess {
  private:
 
   std::vector<std::string> extra_args_;
+  std::unique_ptr<hark::testing::PgSchema> schema_;  // kept across restarts
   std::filesystem::path data_dir_;
   std::filesystem::path log_path_;
   std::uint16_t port_ = 0;
