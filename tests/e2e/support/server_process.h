@@ -48,6 +48,8 @@ class ServerProcess {
   int restart();
   // Starts again after stop()/wait_exit() (same data directory and port).
   void start();
+  // SIGKILL, as a crash would end it (no drain, nothing flushed), and reaps it.
+  void kill_now();
   // Sends SIGTERM without waiting (for tests that watch a connection meanwhile).
   void terminate();
   // Waits up to `grace` for the process to exit; statuses as stop().
@@ -76,6 +78,10 @@ struct CommandResult {
 // tools, e.g. `hark user add`). Throws std::runtime_error when it cannot be started or
 // does not finish within 30 s.
 CommandResult run_hark(const std::vector<std::string>& args, std::string_view input = {});
+
+// Starts `args` (args[0] an absolute path) with stdout and stderr appended to `log`; the
+// child is killed should the test binary die. Throws std::runtime_error when fork fails.
+pid_t spawn(std::vector<std::string> args, const std::filesystem::path& log);
 
 // A new empty directory under the system temporary directory ("hark-e2e-XXXXXX").
 std::filesystem::path make_temp_dir();
