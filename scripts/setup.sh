@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsodium-dev libssl-dev libjwt-dev
-  libsqlite3-dev libpqxx-dev postgresql
+  libsqlite3-dev libpqxx-dev postgresql postgresql-15 nginx-light
   libyaml-cpp-dev libspdlog-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev

@@ -21,7 +21,8 @@ struct Layer {
   std::optional<int> io_threads, worker_threads, max_messages_per_second;
   std::optional<bool> allow_register;
   std::optional<std::chrono::seconds> access_ttl, drain_timeout, ws_auth_timeout, refresh_grace;
-  std::optional<std::string> log_level, jwt_secret;
+  std::optional<std::string> log_level, jwt_secret, database_url;
+  std::optional<int> database_pool;
   std::optional<std::size_t> max_body_bytes, max_frame_bytes;
   std::optional<bool> speech;
   std::optional<std::filesystem::path> speech_cache_dir;
@@ -52,6 +53,8 @@ void apply(Config& c, const Layer& l) {
   set_if(c.ws_auth_timeout, l.ws_auth_timeout);
   set_if(c.log_level, l.log_level);
   set_if(c.jwt_secret, l.jwt_secret);
+  set_if(c.database_url, l.database_url);
+  set_if(c.database_pool, l.database_pool);
   set_if(c.max_body_bytes, l.max_body_bytes);
   set_if(c.max_frame_bytes, l.max_frame_bytes);
   set_if(c.speech, l.speech);
@@ -167,6 +170,14 @@ Result<void> set_value(Layer& l, const std::string& name, const std::string& v,
   } else if (name == "jwt_secret") {
     if (v.size() < 16) return bad(where, "must be at least 16 characters");
     l.jwt_secret = v;
+  } else if (name == "database_url") {
+    if (!v.empty() && !v.starts_with("postgresql://") && !v.starts_with("postgres://"))
+      return bad(where, "must start with postgresql:// (or be empty for SQLite)");
+    l.database_url = v;
+  } else if (name == "database_pool") {
+    auto n = parse_int(v, where, 1, 256);
+    if (!n) return n.error();
+    l.database_pool = static_cast<int>(*n);
   } else if (name == "max_body_bytes" || name == "max_frame_bytes") {
     auto n = parse_int(v, where, 1024, 64LL * 1024 * 1024);
     if (!n) return n.error();
@@ -240,6 +251,7 @@ Result<Layer> from_env(const EnvLookup& env) {
       {"HARK_HEADER_TIMEOUT", "header_timeout"}, {"HARK_MAX_CONNECTIONS", "max_connections"},
       {"HARK_MAX_CONNECTIONS_PER_ADDRESS", "max_connections_per_address"},
       {"HARK_REGISTRATIONS_PER_HOUR", "registrations_per_hour"},
+      {"HARK_DATABASE_URL", "database_url"}, {"HARK_DATABASE_POOL", "database_pool"},
   };
   for (auto [var, name] : kVars) {
     auto v = env(var);
@@ -257,7 +269,7 @@ Result<Layer> from_cli(const std::vector<std::string>& args, std::vector<std::st
       {"--config", "config"},   {"--threads", "threads"},   {"--workers", "workers"},
       {"--access-ttl", "access_ttl"}, {"--log-level", "log_level"},
       {"--ws-auth-timeout", "ws_auth_timeout"}, {"--speech-decoders", "speech_decoders"},
-      {"--speech-cache-dir", "speech_cache_dir"},
+      {"--speech-cache-dir", "speech_cache_dir"}, {"--database-url", "database_url"},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];

@@ -32,6 +32,11 @@ struct Config {
   std::chrono::seconds refresh_grace{30};
   std::string log_level = "info";         // --log-level, HARK_LOG_LEVEL, log_level:
   std::string jwt_secret;                 // HARK_JWT_SECRET, jwt_secret: (else data_dir/secret.key)
+  // PostgreSQL instead of DATA_DIR/hark.db, for several instances sharing one database
+  // ("postgresql://user@host:5432/hark"). --database-url, HARK_DATABASE_URL, database_url:
+  std::string database_url;
+  // Connections each instance keeps to it for requests. HARK_DATABASE_POOL, database_pool:
+  int database_pool = 4;
   // Limits (config file only).
   std::size_t max_body_bytes = 64 * 1024;    // max_body_bytes:
   std::size_t max_frame_bytes = 1024 * 1024;  // max_frame_bytes:

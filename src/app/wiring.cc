@@ -30,6 +30,11 @@ constexpr int kExitUsage = 2;  // bad configuration, bad skill file
 
 std::unique_ptr<store::Store> open_store(const Config& config) {
   std::filesystem::create_directories(config.data_dir);
+  if (!config.database_url.empty()) {
+    store::PostgresOptions o;
+    o.pool_size = config.database_pool;
+    return store::open_postgres(config.database_url, o);
+  }
   return store::open_sqlite(config.data_dir / "hark.db");
 }
 
@@ -73,7 +78,8 @@ void set_log_level(const std::string& level) {
 
 int serve(const Config& config) {
   set_log_level(config.log_level);
-  spdlog::info("hark {} starting; data in {}", HARK_VERSION, config.data_dir.string());
+  spdlog::info("hark {} starting; data in {}", HARK_VERSION,
+               config.database_url.empty() ? config.data_dir.string() : "PostgreSQL");
 
   skills::Registry registry;
   std::unique_ptr<nlu::Parser> parser;
@@ -92,7 +98,7 @@ int serve(const Config& config) {
     store = open_store(config);
     auth.emplace(auth_options(config), *store, system_clock());
   } catch (const std::exception& e) {
-    spdlog::error("cannot open the data directory {}: {}", config.data_dir.string(), e.what());
+    spdlog::error("cannot open the store: {}", e.what());
     return kExitFailure;
   }
   dialog::Engine engine(dialog::Options{}, registry, *parser, *store, system_clock());

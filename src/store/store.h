@@ -186,4 +186,17 @@ struct SqliteOptions {
 };
 std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path, const SqliteOptions& options);
 
+struct PostgresOptions {
+  // Connections serving requests; turns and revocation notices have one each besides.
+  int pool_size = 4;
+  // How long a request waits for a free connection before it answers Errc::unavailable.
+  std::chrono::milliseconds acquire_timeout{5000};
+};
+// Connects to PostgreSQL at `url` (a libpq URI, "postgresql://user@host:port/db", or
+// key=value string), applies the migrations the database lacks (under an advisory lock, so
+// instances started together take turns) and listens for the revocations other instances
+// make (LISTEN/NOTIFY; see revocation_epoch). Several processes may share one database.
+// Throws std::runtime_error when the database cannot be reached (start-up only).
+std::unique_ptr<Store> open_postgres(const std::string& url, const PostgresOptions& options = {});
+
 }  // namespace hark::store

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <tuple>
 
 namespace hark::app {
 namespace {
@@ -178,6 +179,41 @@ TEST(Config, FileSkillsDirsAsList) {
   ASSERT_EQ(c->skills_dirs.size(), 2u);
   EXPECT_EQ(c->skills_dirs[0], std::filesystem::path("first"));
   EXPECT_FALSE(c->allow_register);
+}
+
+TEST(Config, DatabaseUrlFromFlagEnvironmentOrFile) {
+  auto none = load_config({}, env_of({}));
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->database_url, "");  // SQLite
+  EXPECT_EQ(none->database_pool, 4);
+
+  ConfigFile file("database_url: postgresql://file@db/hark\ndatabase_pool: 7\n");
+  auto from_file = load_config({"--config", file.path()}, env_of({}));
+  ASSERT_TRUE(from_file.has_value()) << from_file.error().detail;
+  EXPECT_EQ(from_file->database_url, "postgresql://file@db/hark");
+  EXPECT_EQ(from_file->database_pool, 7);
+
+  auto from_env = load_config({"--config", file.path()},
+                              env_of({{"HARK_DATABASE_URL", "postgresql://env@db/hark"},
+                                      {"HARK_DATABASE_POOL", "9"}}));
+  ASSERT_TRUE(from_env.has_value()) << from_env.error().detail;
+  EXPECT_EQ(from_env->database_url, "postgresql://env@db/hark");
+  EXPECT_EQ(from_env->database_pool, 9);
+
+  auto from_flag = load_config({"--database-url=postgres://flag@db/hark"},
+                               env_of({{"HARK_DATABASE_URL", "postgresql://env@db/hark"}}));
+  ASSERT_TRUE(from_flag.has_value()) << from_flag.error().detail;
+  EXPECT_EQ(from_flag->database_url, "postgres://flag@db/hark");
+
+  for (const auto& [args, env, names] :
+       std::vector<std::tuple<std::vector<std::string>, std::map<std::string, std::string>, std::string>>{
+           {{"--database-url", "mysql://x"}, {}, "--database-url"},
+           {{}, {{"HARK_DATABASE_URL", "hark.db"}}, "HARK_DATABASE_URL"},
+           {{}, {{"HARK_DATABASE_POOL", "0"}}, "HARK_DATABASE_POOL"}}) {
+    auto r = load_config(args, env_of(env));
+    ASSERT_FALSE(r.has_value()) << names;
+    EXPECT_NE(r.error().detail.find(names), std::string::npos) << r.error().detail;
+  }
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include "http_client.h"
 
+#include "support/pg_database.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -108,6 +110,30 @@ CommandResult run_hark(const std::vector<std::string>& args, std::string_view in
   return result;
 }
 
+pid_t spawn(std::vector<std::string> args, const fs::path& log) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    // The child must not outlive a crashed test binary.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::close(fd);
+    }
+    ::execv(argv[0], argv.data());
+    std::fprintf(stderr, "execv %s: %s\n", argv[0], std::strerror(errno));
+    ::_exit(127);
+  }
+  return pid;
+}
+
 fs::path make_temp_dir() {
   std::string pattern = (fs::temp_directory_path() / "hark-e2e-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
@@ -118,6 +144,15 @@ fs::path make_temp_dir() {
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_args)
     : extra_args_(std::move(extra_args)) {
+  // The same tests on PostgreSQL (ctest runs them a second time, prefixed "postgres.").
+  if (const char* store = std::getenv("HARK_E2E_STORE"); store && std::string_view(store) == "postgres") {
+    bool has_url = false;
+    for (const auto& a : extra_args_) has_url |= a.starts_with("--database-url");
+    if (!has_url) {
+      schema_ = std::make_unique<hark::testing::PgSchema>();
+      extra_args_.insert(extra_args_.end(), {"--database-url", schema_->url()});
+    }
+  }
   fs::path root = make_temp_dir();
   data_dir_ = root / "data";
   fs::create_directories(data_dir_);
@@ -164,27 +199,7 @@ void ServerProcess::start() {
   for (const auto& a : extra_args_) wants_speech |= a.starts_with("--speech-decoders");
   if (!wants_speech) args.push_back("--no-speech");
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  const pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    // The server must not outlive a crashed test binary.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::close(fd);
-    }
-    ::execv(argv[0], argv.data());
-    std::fprintf(stderr, "execv %s: %s\n", argv[0], std::strerror(errno));
-    ::_exit(127);
-  }
+  pid_t pid = spawn(args, log_path_);
   pid_ = pid;
 
   const auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -219,6 +234,13 @@ bool ServerProcess::alive() {
     return false;
   }
   return true;
+}
+
+void ServerProcess::kill_now() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
 }
 
 void ServerProcess::terminate() {

@@ -7,9 +7,14 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace hark::testing {
+class PgSchema;
+}
 
 namespace hark::e2e {
 
@@ -19,7 +24,8 @@ std::string hark_binary();
 class ServerProcess {
  public:
   // Starts `hark serve --host 127.0.0.1 --port P --data-dir D <extra_args>` (plus
-  // --no-speech unless extra_args ask for --speech-decoders) and waits
+  // --no-speech unless extra_args ask for --speech-decoders; plus --database-url on a
+  // schema of its own when HARK_E2E_STORE=postgres and extra_args name none) and waits
   // until GET /healthz answers 200. Throws std::runtime_error (with the tail of the
   // server's log) when it does not come up within 20 s.
   explicit ServerProcess(std::vector<std::string> extra_args = {});
@@ -42,6 +48,8 @@ class ServerProcess {
   int restart();
   // Starts again after stop()/wait_exit() (same data directory and port).
   void start();
+  // SIGKILL, as a crash would end it (no drain, nothing flushed), and reaps it.
+  void kill_now();
   // Sends SIGTERM without waiting (for tests that watch a connection meanwhile).
   void terminate();
   // Waits up to `grace` for the process to exit; statuses as stop().
@@ -54,6 +62,7 @@ class ServerProcess {
  private:
 
   std::vector<std::string> extra_args_;
+  std::unique_ptr<hark::testing::PgSchema> schema_;  // kept across restarts
   std::filesystem::path data_dir_;
   std::filesystem::path log_path_;
   std::uint16_t port_ = 0;
@@ -69,6 +78,10 @@ struct CommandResult {
 // tools, e.g. `hark user add`). Throws std::runtime_error when it cannot be started or
 // does not finish within 30 s.
 CommandResult run_hark(const std::vector<std::string>& args, std::string_view input = {});
+
+// Starts `args` (args[0] an absolute path) with stdout and stderr appended to `log`; the
+// child is killed should the test binary die. Throws std::runtime_error when fork fails.
+pid_t spawn(std::vector<std::string> args, const std::filesystem::path& log);
 
 // A new empty directory under the system temporary directory ("hark-e2e-XXXXXX").
 std::filesystem::path make_temp_dir();

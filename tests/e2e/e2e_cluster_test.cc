@@ -1,0 +1,172 @@
+// Two real `hark serve` instances on one PostgreSQL database (the throw-away cluster of the
+// ctest fixture `postgres`), driven like two servers behind a load balancer: whatever one
+// knows, the other must know at once.
+//
+// Staleness of revocations: a logout or account deletion on one instance reaches the others
+// by PostgreSQL NOTIFY (milliseconds); their next WebSocket message is then refused. Should
+// a notification be lost, the server's own re-check (at most once a second) still bounds it
+// to 1 s. The tests below send the next message 250 ms after the logout, inside that second,
+// so only the notification can explain a refusal.
+#include "e2e_fixture.h"
+
+#include "support/pg_database.h"
+
+#include <fstream>
+#include <thread>
+
+namespace hark::e2e {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+class ClusterE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Every instance signs with the same secret, as a deployment's config file gives them.
+    config_dir_ = make_temp_dir();
+    config_ = config_dir_ / "hark.yaml";
+    std::ofstream(config_) << "jwt_secret: cluster-test-secret-0123456789abcdef\n";
+    a_ = std::make_unique<ServerProcess>(args());
+    b_ = std::make_unique<ServerProcess>(args());
+  }
+  void TearDown() override {
+    for (auto* s : {a_.get(), b_.get()}) {
+      if (s == nullptr || !s->running()) continue;
+      EXPECT_TRUE(s->alive()) << "an instance died; log:\n" << s->log_tail();
+      EXPECT_EQ(s->stop(), 0) << s->log_tail();
+    }
+    a_.reset();
+    b_.reset();
+    std::filesystem::remove_all(config_dir_);
+  }
+  std::vector<std::string> args() const {
+    return {"--database-url", schema_.url(), "--config", config_.string()};
+  }
+
+  std::uint16_t a() const { return a_->port(); }
+  std::uint16_t b() const { return b_->port(); }
+
+  hark::testing::PgSchema schema_;
+  std::filesystem::path config_dir_, config_;
+  std::unique_ptr<ServerProcess> a_, b_;
+};
+
+json::array history_items(std::uint16_t port, const std::string& token) {
+  auto res = HttpClient(port).get(api("/conversations/history"), token);
+  EXPECT_EQ(res.status, 200) << res.body;
+  auto body = res.object();
+  return body.contains("items") ? body.at("items").as_array() : json::array{};
+}
+
+// The next message on `ws` must be the refusal of an ended login, then the close.
+void expect_login_ended(WsClient& ws) {
+  ASSERT_TRUE(ws.send_json({{"type", "text"}, {"content", "what time is it"}}));
+  auto m = ws.read(5s);
+  ASSERT_TRUE(m.is_json()) << m.describe();
+  EXPECT_EQ(m.type(), "error") << m.describe();
+  EXPECT_EQ(str(m.object, "code"), "invalid_token") << m.describe();
+  auto closed = ws.read(5s);
+  ASSERT_TRUE(closed.is_closed()) << closed.describe();
+  EXPECT_EQ(closed.close_code, 4401) << closed.describe();
+}
+
+TEST_F(ClusterE2E, TokensFromOneInstanceWorkOnTheOther) {
+  auto t = register_and_login(a(), unique_email("cluster-token"));
+  auto me = HttpClient(b()).get(api("/users/me"), t.access_token);
+  EXPECT_EQ(me.status, 200) << me.body;
+  WsClient ws;
+  open_session(ws, b(), t.access_token);
+  auto r = say(ws, "set a timer for 5 minutes");
+  EXPECT_EQ(str(r, "type"), "response") << dump(r);
+  // A refresh token from A rotates on B, and the pair B gave works on A.
+  auto refreshed = HttpClient(b()).post_json(api("/auth/refresh"), {{"refresh_token", t.refresh_token}});
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  auto access = str(refreshed.object(), "access_token");
+  EXPECT_EQ(HttpClient(a()).get(api("/users/me"), access).status, 200);
+  // The old refresh token is spent everywhere.
+  auto replay = HttpClient(a()).post_json(api("/auth/refresh"), {{"refresh_token", t.refresh_token}});
+  EXPECT_EQ(replay.status, 401) << replay.body;
+}
+
+TEST_F(ClusterE2E, HistoryWrittenThroughOneIsReadThroughTheOther) {
+  auto t = register_and_login(a(), unique_email("cluster-history"));
+  {
+    WsClient ws;
+    open_session(ws, a(), t.access_token);
+    say(ws, "Call Mom");
+    say(ws, "set a timer for 10 minutes");
+  }
+  // Each response was sent after its turns were committed: B reads all four at once.
+  auto items = history_items(b(), t.access_token);
+  ASSERT_EQ(items.size(), 4u) << json::serialize(items);
+  EXPECT_EQ(str(items[3].as_object(), "text"), "Call Mom");
+  EXPECT_EQ(str(items[1].as_object(), "text"), "set a timer for 10 minutes");
+  // And a restart of both loses nothing.
+  ASSERT_EQ(a_->restart(), 0) << a_->log_tail();
+  ASSERT_EQ(b_->restart(), 0) << b_->log_tail();
+  EXPECT_EQ(history_items(a(), t.access_token), items);
+}
+
+TEST_F(ClusterE2E, ContactsAndListsAreSharedAtOnce) {
+  auto t = register_and_login(a(), unique_email("cluster-contacts"));
+  WsClient on_b;
+  open_session(on_b, b(), t.access_token);
+  auto before = say(on_b, "call mother");  // B reads the contacts once (none yet)
+  EXPECT_NE(param(before, "target"), "Mom") << dump(before);
+  ASSERT_EQ(HttpClient(a()).put_json(api("/contacts"),
+                                     json::array{{{"name", "Mom"},
+                                                  {"phones", json::array{"+15551112222"}},
+                                                  {"aliases", json::array{"mother"}}}},
+                                     t.access_token)
+                .status,
+            204);
+  auto call = say(on_b, "call mother");
+  EXPECT_EQ(param(call, "target"), "Mom") << dump(call);
+
+  WsClient on_a;
+  open_session(on_a, a(), t.access_token);
+  say(on_a, "add lentils to my shopping list");
+  auto list = say(on_b, "what's on my shopping list");
+  EXPECT_NE(lower(str(list, "message")).find("lentils"), std::string::npos) << dump(list);
+  say(on_b, "remove lentils from my shopping list");
+  auto empty = say(on_a, "what's on my shopping list");
+  EXPECT_EQ(lower(str(empty, "message")).find("lentils"), std::string::npos) << dump(empty);
+}
+
+TEST_F(ClusterE2E, LogoutOnOneEndsTheSocketOnTheOtherAtItsNextMessage) {
+  auto email = unique_email("cluster-logout");
+  auto t = register_and_login(a(), email);
+  auto other = form_login(a(), email, "correct horse battery");  // a second device
+  ASSERT_EQ(other.status, 200);
+  WsClient ws, other_ws;
+  open_session(ws, b(), t.access_token);
+  open_session(other_ws, b(), str(other.object(), "access_token"));
+  say(ws, "what time is it");  // B has just checked the session: its re-check is 1 s away
+  say(other_ws, "what time is it");
+
+  auto out = HttpClient(a()).request("POST", api("/auth/logout"), {}, {},
+                                     {{"Authorization", "Bearer " + t.access_token}});
+  ASSERT_EQ(out.status, 204) << out.body;
+  std::this_thread::sleep_for(250ms);
+  expect_login_ended(ws);
+  // The other login of the same user goes on.
+  auto r = say(other_ws, "what time is it");
+  EXPECT_EQ(str(r, "type"), "response") << dump(r);
+}
+
+TEST_F(ClusterE2E, AccountDeletedOnOneEndsTheSocketOnTheOther) {
+  auto t = register_and_login(a(), unique_email("cluster-delete"));
+  WsClient ws;
+  open_session(ws, b(), t.access_token);
+  say(ws, "what time is it");
+  auto del = HttpClient(a()).request("DELETE", api("/users/me"), {}, {},
+                                     {{"Authorization", "Bearer " + t.access_token}});
+  ASSERT_EQ(del.status, 204) << del.body;
+  std::this_thread::sleep_for(250ms);
+  expect_login_ended(ws);
+  EXPECT_EQ(HttpClient(b()).get(api("/users/me"), t.access_token).status, 401);
+}
+
+}  // namespace
+}  // namespace hark::e2e
