@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   libsoxr-dev espeak-ng sox
+  libstemmer-dev wordnet-dev wordnet-base
 )
 
 missing=()

@@ -77,7 +77,9 @@ int serve(const Config& config) {
   std::unique_ptr<nlu::Parser> parser;
   try {
     load_skills(registry, config.skills_dirs);
-    parser = std::make_unique<nlu::Parser>(registry);
+    nlu::ParserOptions nlu_options;
+    nlu_options.cache_dir = config.data_dir / "nlu";  // WordNet's answers, by content hash
+    parser = std::make_unique<nlu::Parser>(registry, nlu_options);
   } catch (const skills::LoadError& e) {
     print_load_error(e);
     return kExitUsage;

@@ -208,7 +208,7 @@ struct Parser::Impl {
       }
       for (int w : *anchors) by_anchor[w].push_back(static_cast<int>(i));
     }
-    statistical_model.emplace(skills, sentences, vocab);
+    statistical_model.emplace(skills, sentences, vocab, options.cache_dir);
   }
 
   // Words one of which every match of `seq` contains, as few and as rare as can be
@@ -521,6 +521,7 @@ struct Parser::Impl {
     bool named = std::any_of(ids.begin(), ids.end(),
                              [&](int w) { return classifier.distinctive(w, pred.label); });
     double min_coverage = cs.skill->action.empty() || named ? kMinCoverage : kMinActionCoverage;
+
     if (coverage < min_coverage || confidence < kStatThreshold) return {};
     if (cs.skill->needs_confirmation) {
       // Every content word must be the skill's own: "call me Sam" names no one to call.

@@ -15,6 +15,7 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,6 +58,9 @@ struct ParserOptions {
   // False: the statistical stage alone answers (to measure how it generalizes, apart from
   // templates written with development data in view). Only for measurement.
   bool templates = true;
+  // Where the statistical stage keeps what it asked WordNet, under a hash of the words
+  // asked about (a start-up with it reads one file); empty: ask again at each start.
+  std::filesystem::path cache_dir;
 };
 
 class Parser {
