@@ -62,6 +62,16 @@ CREATE TABLE reminders (
 );
 CREATE INDEX reminders_user ON reminders(user_id, datetime);
 )sql",
+    // 2: the conversation's memory of a login session, erased with the session or the user.
+    R"sql(
+CREATE TABLE dialog_states (
+  session_id TEXT PRIMARY KEY REFERENCES login_sessions(id) ON DELETE CASCADE,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  state      TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX dialog_states_user ON dialog_states(user_id);
+)sql",
 };
 
 Result<int> current_version(Connection& conn) {

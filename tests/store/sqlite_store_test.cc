@@ -71,12 +71,12 @@ TEST(SqliteStoreTest, FileIsInWalModeWithTheSchemaVersionRecorded) {
   auto store = backend.open();
   RawDb raw(backend.file());
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.scalar("SELECT MAX(version) FROM schema_version"), "1");
-  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_version"), "1");
+  EXPECT_EQ(raw.scalar("SELECT MAX(version) FROM schema_version"), "2");  // 2: dialog_states
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_version"), "2");
   // Opening again applies nothing twice.
   store.reset();
   store = backend.open();
-  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_version"), "1");
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_version"), "2");
 }
 
 TEST(SqliteStoreTest, EmailIsStoredLowerCase) {
