@@ -14,6 +14,7 @@ packages=(
   libsoxr-dev espeak-ng sox
   chromium chromium-driver python3-selenium
   clang-16 libclang-rt-16-dev
+  libstemmer-dev wordnet-dev wordnet-base
 )
 
 missing=()

@@ -85,7 +85,9 @@ int serve(const Config& config) {
   std::unique_ptr<nlu::Parser> parser;
   try {
     load_skills(registry, config.skills_dirs);
-    parser = std::make_unique<nlu::Parser>(registry);
+    nlu::ParserOptions nlu_options;
+    nlu_options.cache_dir = config.data_dir / "nlu";  // WordNet's answers, by content hash
+    parser = std::make_unique<nlu::Parser>(registry, nlu_options);
   } catch (const skills::LoadError& e) {
     print_load_error(e);
     return kExitUsage;
@@ -199,12 +201,13 @@ int nlu_eval(const std::filesystem::path& file, const std::vector<std::filesyste
     load_skills(registry, skills_dirs);
     nlu::Parser parser(registry);
     nlu::Context ctx;
-    auto report = nlu::evaluate_file(file, parser, registry, ctx, verbose ? &std::cout : nullptr);
+    // Both halves of the file's fixed split; -v lists the studied half's misses only.
+    auto report = nlu::evaluate_split(file, parser, registry, ctx, verbose ? &std::cout : nullptr);
     if (!report) {
       std::cerr << "error: " << report.error().detail << std::endl;
       return 1;
     }
-    nlu::print_report(*report, std::cout);
+    nlu::print_split(*report, std::cout);
   } catch (const skills::LoadError& e) {
     print_load_error(e);
     return kExitUsage;

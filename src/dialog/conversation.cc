@@ -56,6 +56,7 @@ boost::json::object response_object(const Answer& a, const std::string& turn_id,
                           {"message", a.message}};
   if (a.action) out["action"] = *a.action;
   out["intent"] = a.intent;
+  out["expects_reply"] = a.expects_reply;
   if (transcript) out["transcript"] = *transcript;
   return out;
 }

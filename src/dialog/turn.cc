@@ -78,7 +78,7 @@ class Turn {
           ++q.retries;
           std::string again = "Sorry, I didn't catch that. " + question_for(*skill, q.slot);
           st_.question = std::move(q);
-          return Answer{again, std::nullopt, skill->name};
+          return Answer{again, std::nullopt, skill->name, true};
         }
       }
     }
@@ -122,7 +122,7 @@ class Turn {
       if (needed && !has_value(slots, def.name)) {
         std::string q = question_for(skill, def.name);
         st_.question = DialogState::Question{skill.name, std::move(slots), def.name, 0};
-        return Answer{q, std::nullopt, skill.name};
+        return Answer{q, std::nullopt, skill.name, true};
       }
     }
     LocalTime today = local_time(loaded_.context.now, timezone_).value_or(LocalTime{});
@@ -153,7 +153,10 @@ class Turn {
     st_.issued.emplace_back(id, skill.action);
     if (st_.issued.size() > kIssuedRemembered) st_.issued.pop_front();
     Answer out{fill_response(skill, slots, today), std::move(action), skill.name};
-    if (skill.needs_confirmation) st_.pending = out;
+    if (skill.needs_confirmation) {
+      out.expects_reply = true;
+      st_.pending = out;
+    }
     return out;
   }
 
@@ -213,6 +216,7 @@ Result<Loaded> load(const Deps& deps, std::int64_t user_id, const std::string& t
 
 Answer confirmed(Answer pending) {
   if (pending.action) (*pending.action)["needs_confirmation"] = false;
+  pending.expects_reply = false;
   return pending;
 }
 

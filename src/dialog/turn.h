@@ -47,6 +47,8 @@ struct Answer {
   std::string message;
   std::optional<boost::json::object> action;
   std::string intent;
+  // The answer asks something (a confirmation, a slot question): the app listens again.
+  bool expects_reply = false;
 };
 
 // The context of one connection. Copyable, so that one utterance works on a copy and the

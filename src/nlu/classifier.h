@@ -54,6 +54,11 @@ class Classifier {
   bool distinctive(int word, int label) const;
 
   int classes() const { return classes_; }
+  // True when `word` occurs in the sentences of many classes ("what", "the", "my").
+  bool function_word(int word) const {
+    int w = mapped(word);
+    return w != unknown_ && function_word_[static_cast<std::size_t>(w)] != 0;
+  }
   // True when `word` occurred in training (and is not the unknown-word id).
   bool knows(int word) const { return mapped(word) != unknown_; }
 

@@ -1,6 +1,8 @@
 // nlu_eval FILE [--skills-dir DIR] [--tz ZONE] [-v] [--time]: intent accuracy of the built-in
-// skills (plus those of DIR) on a JSONL file; -v lists every wrong line, --time prints
-// parse latency percentiles over the file's texts.
+// skills (plus those of DIR) on both halves of a JSONL file (nlu/eval.h); -v lists the
+// studied half's wrong lines, --time prints
+// parse latency percentiles over the file's texts,
+// --classifier-only measures the statistical stage without the templates.
 #include "nlu/eval.h"
 
 #include <boost/json/parse.hpp>
@@ -54,12 +56,14 @@ int main(int argc, char** argv) {
   std::string file, dir;
   hark::nlu::Context ctx;
   bool verbose = false, timing = false;
+  hark::nlu::ParserOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if ((a == "--skills" || a == "--skills-dir") && i + 1 < argc) dir = argv[++i];
     else if (a == "--tz" && i + 1 < argc) ctx.timezone = argv[++i];
     else if (a == "-v") verbose = true;
     else if (a == "--time") timing = true;
+    else if (a == "--classifier-only") options.templates = false;
     else file = a;
   }
   if (file.empty()) {
@@ -70,13 +74,13 @@ int main(int argc, char** argv) {
     hark::skills::Registry registry;
     registry.load_builtin();
     if (!dir.empty()) registry.load_dir(dir);
-    hark::nlu::Parser parser(registry);
-    auto report = hark::nlu::evaluate_file(file, parser, registry, ctx, verbose ? &std::cout : nullptr);
+    hark::nlu::Parser parser(registry, options);
+    auto report = hark::nlu::evaluate_split(file, parser, registry, ctx, verbose ? &std::cout : nullptr);
     if (!report) {
       std::cerr << report.error().detail << "\n";
       return 1;
     }
-    hark::nlu::print_report(*report, std::cout);
+    hark::nlu::print_split(*report, std::cout);
     if (timing) print_latency(file, parser, ctx);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";

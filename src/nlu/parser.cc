@@ -167,8 +167,9 @@ struct Parser::Impl {
   std::unordered_map<int, std::vector<int>> by_anchor;  // word id -> sentences
   std::vector<int> unanchored;
   std::optional<StatisticalModel> statistical_model;
+  ParserOptions options;
 
-  explicit Impl(const skills::Registry& r) : registry(r) {
+  Impl(const skills::Registry& r, ParserOptions o) : registry(r), options(o) {
     for (const auto& sk : r.all()) {
       CompiledSkill cs{&sk, {}};
       for (const auto& def : sk.slots) {
@@ -207,7 +208,7 @@ struct Parser::Impl {
       }
       for (int w : *anchors) by_anchor[w].push_back(static_cast<int>(i));
     }
-    statistical_model.emplace(skills, sentences, vocab);
+    statistical_model.emplace(skills, sentences, vocab, options.cache_dir);
   }
 
   // Words one of which every match of `seq` contains, as few and as rare as can be
@@ -479,6 +480,10 @@ struct Parser::Impl {
     std::size_t b = 0, e = all.size();
     while (b + 1 < e && leading_filler(all[b].norm)) ++b;
     while (e > b + 1 && trailing_filler(all[e - 1].norm)) --e;
+    if (!options.templates) {
+      std::vector<Token> core(all.begin() + static_cast<long>(b), all.begin() + static_cast<long>(e));
+      return statistical(text, core, ctx);
+    }
     if (b > 0 || e < all.size()) {
       std::vector<Token> core(all.begin() + static_cast<long>(b), all.begin() + static_cast<long>(e));
       ParseResult r = parse_tokens(text, core, ctx);
@@ -516,6 +521,7 @@ struct Parser::Impl {
     bool named = std::any_of(ids.begin(), ids.end(),
                              [&](int w) { return classifier.distinctive(w, pred.label); });
     double min_coverage = cs.skill->action.empty() || named ? kMinCoverage : kMinActionCoverage;
+
     if (coverage < min_coverage || confidence < kStatThreshold) return {};
     if (cs.skill->needs_confirmation) {
       // Every content word must be the skill's own: "call me Sam" names no one to call.
@@ -699,7 +705,8 @@ struct Parser::Impl {
   }
 };
 
-Parser::Parser(const skills::Registry& registry) : impl_(std::make_unique<Impl>(registry)) {}
+Parser::Parser(const skills::Registry& registry, ParserOptions options)
+    : impl_(std::make_unique<Impl>(registry, options)) {}
 Parser::~Parser() = default;
 
 ParseResult Parser::parse(std::string_view text, const Context& ctx) const { return impl_->parse(text, ctx); }

@@ -15,6 +15,7 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,13 +47,27 @@ struct ParseResult {
   std::string intent = "fallback";  // a skill name, or "fallback"
   std::map<std::string, Slot> slots;
   double confidence = 0.0;  // 0..1
+  // An ask-back: the parser cannot tell which of two skills is meant, or a skill that acts
+  // after a confirmation is only probable. Then `intent` stays "fallback", `choices` names
+  // the skills to ask between (most likely first; one when the question is "did you mean
+  // ...?") and `slots` holds what was found for the first. Empty otherwise.
+  std::vector<std::string> choices;
+};
+
+struct ParserOptions {
+  // False: the statistical stage alone answers (to measure how it generalizes, apart from
+  // templates written with development data in view). Only for measurement.
+  bool templates = true;
+  // Where the statistical stage keeps what it asked WordNet, under a hash of the words
+  // asked about (a start-up with it reads one file); empty: ask again at each start.
+  std::filesystem::path cache_dir;
 };
 
 class Parser {
  public:
   // REQUIRES: `registry` outlives the parser. Throws skills::LoadError for a sentence
   // template that does not compile (the message names the skill's file).
-  explicit Parser(const skills::Registry& registry);
+  explicit Parser(const skills::Registry& registry, ParserOptions options = {});
   ~Parser();
   Parser(const Parser&) = delete;
   Parser& operator=(const Parser&) = delete;

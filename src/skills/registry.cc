@@ -27,7 +27,7 @@ const std::set<std::string> kTypes = {"text", "contact", "number", "time",
                                       "date", "datetime", "duration"};
 const std::set<std::string> kSkillKeys = {"name",  "description", "action",   "needs_confirmation",
                                           "slots", "rules",       "sentences", "response",
-                                          "ask",   "examples"};
+                                          "ask",   "examples",    "training"};
 const std::set<std::string> kSlotKeys = {"type", "values", "required", "unit"};
 
 int line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
@@ -255,6 +255,7 @@ class FileParser {
       }
     }
     if (auto e = root["examples"]) sk.examples = string_list(e, "examples");
+    if (auto t = root["training"]) sk.training = string_list(t, "training");
     return sk;
   }
 

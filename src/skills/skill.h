@@ -35,6 +35,9 @@ struct Skill {
   std::vector<std::string> responses;        // alternatives; {slot} is replaced by its value
   std::map<std::string, std::string> ask;    // slot -> question when it is missing
   std::vector<std::string> examples;         // plain example requests (for GET /skills)
+  // More plain requests of the skill, in many phrasings, that only the parser's statistical
+  // stage learns from (not listed by GET /skills).
+  std::vector<std::string> training;
   std::string source;                        // "builtin:call.yaml" or a file path
 
   const SlotDef* find_slot(const std::string& slot_name) const {

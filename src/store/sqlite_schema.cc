@@ -77,6 +77,16 @@ ALTER TABLE login_sessions ADD COLUMN rotated_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE login_sessions ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX login_sessions_expires ON login_sessions(expires_at);
 )sql",
+    // 4: the conversation's memory of a login session, erased with the session or the user.
+    R"sql(
+CREATE TABLE dialog_states (
+  session_id TEXT PRIMARY KEY REFERENCES login_sessions(id) ON DELETE CASCADE,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  state      TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX dialog_states_user ON dialog_states(user_id);
+)sql",
 };
 
 Result<int> current_version(Connection& conn) {

@@ -228,6 +228,44 @@ class SqliteStore final : public Store {
     if (!done) return done.error();
     if (s->changes() == 0) return make_error(Errc::not_found, "No such login session.");
     revocation_epoch_.fetch_add(1);
+    // An ended login keeps no conversation.
+    auto forget = writer_.prepare("DELETE FROM dialog_states WHERE session_id = ?1");
+    if (!forget) return forget.error();
+    if (auto gone = forget->bind(1, id).run(); !gone) return gone.error();
+    return {};
+  }
+
+  // --- dialog state -----------------------------------------------------------------------
+
+  Result<std::string> load_dialog_state(const std::string& session_id) override {
+    auto r = reader();
+    auto s = r->prepare("SELECT state FROM dialog_states WHERE session_id = ?1");
+    if (!s) return s.error();
+    s->bind(1, session_id);
+    auto row = s->step();
+    if (!row) return row.error();
+    return *row ? s->column_text(0) : std::string();
+  }
+
+  Result<void> save_dialog_state(const std::string& session_id, std::int64_t user_id,
+                                 const std::string& state, std::int64_t now) override {
+    std::lock_guard lock(writer_mutex_);
+    if (state.empty()) {
+      auto s = writer_.prepare("DELETE FROM dialog_states WHERE session_id = ?1 AND user_id = ?2");
+      if (!s) return s.error();
+      return s->bind(1, session_id).bind(2, user_id).run();
+    }
+    // Only for a live session of that user: a state never lands under someone else's login.
+    auto s = writer_.prepare(
+        "INSERT INTO dialog_states (session_id, user_id, state, updated_at) "
+        "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM login_sessions "
+        "WHERE id = ?1 AND user_id = ?2 AND revoked = 0) "
+        "ON CONFLICT(session_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at "
+        "WHERE dialog_states.user_id = excluded.user_id");
+    if (!s) return s.error();
+    auto done = s->bind(1, session_id).bind(2, user_id).bind(3, state).bind(4, now).run();
+    if (!done) return fk_as_not_found(done.error());
+    if (s->changes() == 0) return make_error(Errc::not_found, "No such login session for this user.");
     return {};
   }
 

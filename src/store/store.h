@@ -171,6 +171,14 @@ class Store {
   // Reminders, ordered by datetime.
   virtual Result<std::int64_t> add_reminder(std::int64_t user_id, const Reminder& reminder) = 0;
   virtual Result<std::vector<Reminder>> reminders(std::int64_t user_id) = 0;
+
+  // The conversation's memory of one login session (pending confirmation, open slot
+  // question, the context follow-ups use), an opaque text written by dialog; "" when none.
+  // Erased with the session and with the user. Lets a reconnect, to this instance or
+  // another, go on where the conversation stopped.
+  virtual Result<std::string> load_dialog_state(const std::string& session_id) = 0;
+  virtual Result<void> save_dialog_state(const std::string& session_id, std::int64_t user_id,
+                                         const std::string& state, std::int64_t now) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and applies the

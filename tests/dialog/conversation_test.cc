@@ -75,6 +75,14 @@ TEST_F(ConversationTest, TheGuideExampleComesOutExactly) {
   EXPECT_FALSE(action(say("yes")));
 }
 
+// A response that asks something tells the app to listen again without a wake word.
+TEST_F(ConversationTest, ResponsesThatAskExpectAReply) {
+  EXPECT_EQ(say("Call Mom").at("expects_reply"), true);  // the confirmation
+  EXPECT_EQ(say("yes").at("expects_reply"), false);
+  EXPECT_EQ(say("what time is it").at("expects_reply"), false);
+  EXPECT_EQ(say("send a message").at("expects_reply"), true);  // who to?
+}
+
 TEST_F(ConversationTest, OtherWaysToSayYes) {
   for (const char* yes : {"do it", "go ahead", "yes please"}) {
     auto r = say("Call Mom");

@@ -13,6 +13,17 @@ class FailingStore final : public store::Store {
   bool fail_turns = false;
   bool fail_contacts = false;
   bool fail_lists = false;
+  bool fail_dialog = false;
+
+  Result<std::string> load_dialog_state(const std::string& id) override {
+    if (fail_dialog) return down();
+    return real_.load_dialog_state(id);
+  }
+  Result<void> save_dialog_state(const std::string& id, std::int64_t u, const std::string& state,
+                                 std::int64_t now) override {
+    if (fail_dialog) return down();
+    return real_.save_dialog_state(id, u, state, now);
+  }
 
   Result<void> ping() override { return real_.ping(); }
   Result<store::User> create_user(const std::string& e, const std::string& d, const std::string& h,

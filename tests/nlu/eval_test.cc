@@ -48,10 +48,48 @@ TEST_F(EvalFile, CountsBothFiguresAndConfusions) {
   std::map<std::string, int> conf(r->confusions.begin(), r->confusions.end());
   EXPECT_EQ(conf["joke -> fallback"], 1);
   EXPECT_EQ(conf["fallback -> call"], 1);
+  // "call grandma" expected nothing: a wrong action, on a skill that needs confirmation.
+  EXPECT_EQ(r->wrong_actions.at("call"), 1);
+  EXPECT_EQ(r->wrong_confirmation, 1);
+  EXPECT_EQ(r->oos_confirmation, 1);
 
   std::ostringstream out;
   print_report(*r, out);
   EXPECT_NE(out.str().find("75.0%"), std::string::npos) << out.str();
+}
+
+// The split is a fixed function of the text: the same line is always in the same half,
+// and both halves get a fair share of lines.
+TEST(EvalSplit, HalfIsFixedByTheTextAlone) {
+  EXPECT_EQ(half_of("call mom"), half_of("call mom"));
+  int measured = 0;
+  for (int i = 0; i < 1000; ++i)
+    if (half_of("line number " + std::to_string(i)) == Half::kMeasured) ++measured;
+  EXPECT_GT(measured, 400);
+  EXPECT_LT(measured, 600);
+}
+
+TEST_F(EvalFile, SplitCountsEachLineInItsHalfAndShowsOnlyStudiedMisses) {
+  std::string lines;
+  std::vector<std::string> studied_texts, measured_texts;
+  for (int i = 0; i < 40; ++i) {
+    std::string text = "zebra quantum soup number " + std::to_string(i);
+    lines += "{\"text\": \"" + text + "\", \"expected\": [\"joke\"]}\n";
+    (half_of(text) == Half::kStudied ? studied_texts : measured_texts).push_back(text);
+  }
+  ASSERT_FALSE(studied_texts.empty());
+  ASSERT_FALSE(measured_texts.empty());
+  write(lines);
+  std::ostringstream misses;
+  auto r = evaluate_split(path_, *parser_, registry_, Context{}, &misses);
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(r->studied.in_scope_total, static_cast<int>(studied_texts.size()));
+  EXPECT_EQ(r->measured.in_scope_total, static_cast<int>(measured_texts.size()));
+  for (const auto& t : studied_texts) EXPECT_NE(misses.str().find(t + "\n"), std::string::npos) << t;
+  for (const auto& t : measured_texts) EXPECT_EQ(misses.str().find(t + "\n"), std::string::npos) << t;
+  std::ostringstream out;
+  print_split(*r, out);
+  EXPECT_NE(out.str().find("measured half"), std::string::npos) << out.str();
 }
 
 TEST_F(EvalFile, BadLinesAndMissingFilesAreErrors) {

@@ -675,6 +675,50 @@ TEST_P(StoreTest, DeleteExpiredSessionsRemovesExpiredAndRevokedOnly) {
   auto again = store_->delete_expired_sessions(kFar);
   ASSERT_TRUE(again);
   EXPECT_EQ(*again, 0);
+
+// --- Dialog state (the nlu/dialog helper): the conversation's memory of a login session ---
+
+TEST_P(StoreTest, DialogStateIsKeptPerLoginSessionAndSurvivesAReopen) {
+  User u = make_user("talker@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-a", "ha")));
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-b", "hb")));
+  EXPECT_EQ(*store_->load_dialog_state("sess-a"), "");  // none yet
+  ASSERT_TRUE(store_->save_dialog_state("sess-a", u.id, R"({"last":"list_add"})", 100));
+  ASSERT_TRUE(store_->save_dialog_state("sess-a", u.id, R"({"last":"weather"})", 101));  // replaces
+  ASSERT_TRUE(store_->save_dialog_state("sess-b", u.id, R"({"last":"call"})", 102));
+  reopen();
+  EXPECT_EQ(*store_->load_dialog_state("sess-a"), R"({"last":"weather"})");
+  EXPECT_EQ(*store_->load_dialog_state("sess-b"), R"({"last":"call"})");
+  // An empty state forgets.
+  ASSERT_TRUE(store_->save_dialog_state("sess-b", u.id, "", 103));
+  EXPECT_EQ(*store_->load_dialog_state("sess-b"), "");
+}
+
+TEST_P(StoreTest, DialogStateNeverLandsUnderAnotherUsersSession) {
+  User a = make_user("a-dialog@example.com");
+  User b = make_user("b-dialog@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(a.id, "sess-of-a", "h")));
+  ASSERT_TRUE(store_->save_dialog_state("sess-of-a", a.id, "mine", 100));
+  auto stolen = store_->save_dialog_state("sess-of-a", b.id, "yours", 101);
+  ASSERT_FALSE(stolen);
+  EXPECT_EQ(stolen.error().code, Errc::not_found);
+  EXPECT_EQ(*store_->load_dialog_state("sess-of-a"), "mine");
+  auto nowhere = store_->save_dialog_state("no-such-session", a.id, "x", 100);
+  ASSERT_FALSE(nowhere);
+  EXPECT_EQ(nowhere.error().code, Errc::not_found);
+}
+
+TEST_P(StoreTest, DialogStateIsErasedWithTheSessionAndTheUser) {
+  User u = make_user("erase-dialog@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-r", "h1")));
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-d", "h2")));
+  ASSERT_TRUE(store_->save_dialog_state("sess-r", u.id, "state r", 100));
+  ASSERT_TRUE(store_->save_dialog_state("sess-d", u.id, "state d", 100));
+  ASSERT_TRUE(store_->revoke_session("sess-r"));  // logout
+  EXPECT_EQ(*store_->load_dialog_state("sess-r"), "");
+  EXPECT_FALSE(store_->save_dialog_state("sess-r", u.id, "again", 101));  // an ended login keeps none
+  ASSERT_TRUE(store_->delete_user(u.id));
+  EXPECT_EQ(*store_->load_dialog_state("sess-d"), "");
 }
 
 }  // namespace
