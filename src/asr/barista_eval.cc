@@ -1,10 +1,22 @@
 // barista_eval: how well spoken coffee orders are understood, end to end (speech -> words ->
 // intent + slots), clean and with kitchen noise mixed in.
 //
-//   barista_eval --data DIR [--skills-dir examples/skills] [--snr 12] [--cache DIR]
+//   barista_eval --data DIR [--skills-dir examples/skills] [--half studied|measured|both]
+//                [--mix peak|power] [--snrs 24,21,18,15,12,9,6] [--snr 12] [--cache DIR]
 //                [--domain-weight W] [--lw X] [--wip X] [--no-general] [--limit N] [--out FILE]
 //                [--one-pass] [--domain-first] [--nbest N] [--domain-lw X] [--samples N]
 //                [--no-clean] [--no-noisy]
+//
+// The recordings are split once by a fixed rule: a file whose name hashes even
+// (asr::content_hash) is in the studied half, the others in the measured half. Figures are
+// printed for each half on its own. --out lists the studied half's decodes only: the
+// measured half's failures are never shown.
+//
+// Noise: --mix peak (default) mixes like the published benchmark: the loudest 128 ms frame
+// of the speech against the loudest 128 ms frame of the noise segment laid under it, at
+// each SNR of --snrs (the noise from a fixed offset that depends on the file name), and
+// prints the average over them. --mix power: the average power of the clip against the
+// noise's, at --snr only (the mode of earlier figures).
 //
 // By default it decodes the way the server does: the mixed model first, its words kept when
 // they make a command (a template match); else the skills' model alone, its words kept when
@@ -77,24 +89,69 @@ std::optional<std::vector<std::int16_t>> read_wav(const fs::path& p) {
   return std::move(*s);
 }
 
-// Adds `noise` (looped, from an offset that depends on the file) at `snr_db` below the clip's power.
-std::vector<std::int16_t> mix(const std::vector<std::int16_t>& clean, const std::vector<std::int16_t>& noise,
-                              double snr_db, std::uint64_t seed) {
-  if (noise.empty() || clean.empty()) return clean;
+enum class MixMode { peak, power };
+
+// The noise laid under a clip of `n` samples: looped from an offset fixed by `seed`.
+std::vector<double> noise_segment(const std::vector<std::int16_t>& noise, std::size_t n, std::uint64_t seed) {
+  std::vector<double> seg(n);
   const std::size_t offset = static_cast<std::size_t>(seed % noise.size());
-  double ps = 0, pn = 0;
-  for (std::size_t i = 0; i < clean.size(); ++i) {
-    const double n = noise[(offset + i) % noise.size()];
-    ps += static_cast<double>(clean[i]) * clean[i];
-    pn += n * n;
+  for (std::size_t i = 0; i < n; ++i) seg[i] = noise[(offset + i) % noise.size()];
+  return seg;
+}
+
+// The energy of the loudest whole 128 ms frame (2048 samples at 16 kHz); of the whole
+// signal when it is shorter.
+template <typename T>
+double peak_frame_energy(const std::vector<T>& x) {
+  constexpr std::size_t kFrame = 2048;
+  double best = 0, e = 0;
+  std::size_t in_frame = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    e += static_cast<double>(x[i]) * static_cast<double>(x[i]);
+    if (++in_frame == kFrame) {
+      best = std::max(best, e);
+      e = 0;
+      in_frame = 0;
+    }
   }
+  return x.size() < kFrame ? e : best;
+}
+
+template <typename T>
+double total_energy(const std::vector<T>& x) {
+  double e = 0;
+  for (auto v : x) e += static_cast<double>(v) * static_cast<double>(v);
+  return e;
+}
+
+// Adds `noise` (looped, from an offset that depends on the file) at `snr_db` below the clip.
+std::vector<std::int16_t> mix(const std::vector<std::int16_t>& clean, const std::vector<std::int16_t>& noise,
+                              double snr_db, std::uint64_t seed, MixMode mode) {
+  if (noise.empty() || clean.empty()) return clean;
+  const std::vector<double> seg = noise_segment(noise, clean.size(), seed);
+  const double ps = mode == MixMode::peak ? peak_frame_energy(clean) : total_energy(clean);
+  const double pn = mode == MixMode::peak ? peak_frame_energy(seg) : total_energy(seg);
   if (pn <= 0) return clean;
   const double scale = std::sqrt(ps / (pn * std::pow(10.0, snr_db / 10.0)));
   std::vector<std::int16_t> out(clean.size());
   for (std::size_t i = 0; i < clean.size(); ++i)
-    out[i] = static_cast<std::int16_t>(
-        std::clamp(clean[i] + scale * noise[(offset + i) % noise.size()], -32768.0, 32767.0));
+    out[i] = static_cast<std::int16_t>(std::clamp(clean[i] + scale * seg[i], -32768.0, 32767.0));
   return out;
+}
+
+// The fixed split rule: the studied half is the files whose name hashes even.
+bool in_studied_half(const std::string& file) { return asr::content_hash(file) % 2 == 0; }
+
+std::vector<double> parse_list(const std::string& s) {
+  std::vector<double> v;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const std::size_t comma = s.find(',', pos);
+    v.push_back(std::stod(s.substr(pos, comma - pos)));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return v;
 }
 
 struct Scorer {
@@ -173,11 +230,24 @@ std::vector<Label> read_labels(const fs::path& p) {
 }
 
 int usage() {
-  std::cerr << "usage: barista_eval --data DIR [--skills-dir DIR] [--snr DB] [--cache DIR] [--domain-weight W]\n"
-               "                    [--lw X] [--wip X] [--no-general] [--no-builtin] [--no-clean] [--no-noisy] [--limit N]\n"
+  std::cerr << "usage: barista_eval --data DIR [--skills-dir DIR] [--half studied|measured|both] [--mix peak|power]\n"
+               "                    [--snrs LIST] [--snr DB] [--cache DIR] [--domain-weight W] [--lw X] [--wip X]\n"
+               "                    [--no-general] [--no-builtin] [--no-clean] [--no-noisy] [--limit N]\n"
                "                    [--one-pass] [--nbest N] [--domain-lw X] [--samples N] [--out FILE]\n";
   return 2;
 }
+
+// One listening condition: clean, or noise at an SNR.
+struct Condition {
+  std::string name;
+  std::optional<double> snr;
+};
+
+// Counts of one condition on one half.
+struct Tally {
+  int n = 0, ok = 0, heard = 0;
+  double audio_s = 0, cpu_s = 0;
+};
 
 }  // namespace
 
@@ -187,39 +257,60 @@ int main(int argc, char** argv) {
   model_options.cache_dir = fs::temp_directory_path() / "hark-asr-cache";
   asr::DecoderOptions decoder_options;
   double snr = 12.0;
+  std::vector<double> snrs = {24, 21, 18, 15, 12, 9, 6};
+  MixMode mode = MixMode::peak;
+  std::string half = "studied";
   std::size_t limit = 0;
   bool builtin = true, clean = true, noisy_too = true, one_pass = false, domain_first = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--data") data = next();
-    else if (a == "--skills-dir") skills_dir = next();
-    else if (a == "--snr") snr = std::stod(next());
-    else if (a == "--cache") model_options.cache_dir = next();
-    else if (a == "--domain-weight") model_options.domain_weight = std::stod(next());
-    else if (a == "--lw") decoder_options.language_weight = std::stod(next());
-    else if (a == "--wip") decoder_options.word_penalty = std::stod(next());
-    else if (a == "--no-general") model_options.use_general_lm = false;
-    else if (a == "--no-builtin") builtin = false;
-    else if (a == "--no-clean") clean = false;
-    else if (a == "--no-remove-noise") decoder_options.remove_noise = false;
-    else if (a == "--no-fwdflat") decoder_options.fwdflat = false;
-    else if (a == "--bestpath") decoder_options.bestpath = true;
-    else if (a == "--maxhmmpf") decoder_options.max_hmm_per_frame = std::stoi(next());
-    else if (a == "--pl-window") decoder_options.phone_lookahead = std::stoi(next());
-    else if (a == "--beam") decoder_options.beam = std::stod(next());
-    else if (a == "--wbeam") decoder_options.word_beam = std::stod(next());
-    else if (a == "--no-noisy") noisy_too = false;
-    else if (a == "--one-pass") one_pass = true;
-    else if (a == "--domain-first") domain_first = true;
-    else if (a == "--nbest") decoder_options.domain_nbest = std::stoi(next());
-    else if (a == "--domain-lw") decoder_options.domain_language_weight = std::stod(next());
-    else if (a == "--samples") model_options.samples_per_sentence = std::stoi(next());
-    else if (a == "--limit") limit = std::stoul(next());
-    else if (a == "--out") out_path = next();
-    else return usage();
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+      if (a == "--data") data = next();
+      else if (a == "--skills-dir") skills_dir = next();
+      else if (a == "--half") half = next();
+      else if (a == "--mix") {
+        const std::string m = next();
+        if (m != "peak" && m != "power") return usage();
+        mode = m == "peak" ? MixMode::peak : MixMode::power;
+      } else if (a == "--snrs") snrs = parse_list(next());
+      else if (a == "--snr") snr = std::stod(next());
+      else if (a == "--cache") model_options.cache_dir = next();
+      else if (a == "--domain-weight") model_options.domain_weight = std::stod(next());
+      else if (a == "--lw") decoder_options.language_weight = std::stod(next());
+      else if (a == "--wip") decoder_options.word_penalty = std::stod(next());
+      else if (a == "--no-general") model_options.use_general_lm = false;
+      else if (a == "--no-builtin") builtin = false;
+      else if (a == "--no-clean") clean = false;
+      else if (a == "--no-remove-noise") decoder_options.remove_noise = false;
+      else if (a == "--no-fwdflat") decoder_options.fwdflat = false;
+      else if (a == "--bestpath") decoder_options.bestpath = true;
+      else if (a == "--maxhmmpf") decoder_options.max_hmm_per_frame = std::stoi(next());
+      else if (a == "--pl-window") decoder_options.phone_lookahead = std::stoi(next());
+      else if (a == "--beam") decoder_options.beam = std::stod(next());
+      else if (a == "--wbeam") decoder_options.word_beam = std::stod(next());
+      else if (a == "--no-noisy") noisy_too = false;
+      else if (a == "--one-pass") one_pass = true;
+      else if (a == "--domain-first") domain_first = true;
+      else if (a == "--nbest") decoder_options.domain_nbest = std::stoi(next());
+      else if (a == "--domain-lw") decoder_options.domain_language_weight = std::stod(next());
+      else if (a == "--samples") model_options.samples_per_sentence = std::stoi(next());
+      else if (a == "--limit") limit = std::stoul(next());
+      else if (a == "--out") out_path = next();
+      else return usage();
+    }
+  } catch (const std::exception&) {
+    return usage();
   }
-  if (data.empty()) return usage();
+  if (data.empty() || (half != "studied" && half != "measured" && half != "both")) return usage();
+
+  std::vector<Condition> conditions;
+  if (clean) conditions.push_back({"clean", std::nullopt});
+  if (noisy_too) {
+    if (mode == MixMode::power) conditions.push_back({"power " + std::to_string(static_cast<int>(snr)) + " dB", snr});
+    else
+      for (double d : snrs) conditions.push_back({"peak " + std::to_string(static_cast<int>(d)) + " dB", d});
+  }
 
   skills::Registry registry;
   try {
@@ -229,7 +320,9 @@ int main(int argc, char** argv) {
     std::cerr << "skills: " << e.what() << "\n";
     return 1;
   }
-  auto labels = read_labels(data / "labels.jsonl");
+  std::vector<Label> labels;
+  for (auto& l : read_labels(data / "labels.jsonl"))
+    if (half == "both" || in_studied_half(l.file) == (half == "studied")) labels.push_back(std::move(l));
   if (limit && labels.size() > limit) labels.resize(limit);
   Scorer scorer;
   for (auto& s : registry.all())
@@ -259,49 +352,67 @@ int main(int argc, char** argv) {
   }
   const nlu::Context ctx;
   const auto noise = read_wav(data / "kitchen-noise.wav").value_or(std::vector<std::int16_t>{});
+  if (noisy_too && noise.empty()) {
+    std::cerr << "cannot read kitchen-noise.wav\n";
+    return 1;
+  }
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::ofstream out;
   if (!out_path.empty()) out.open(out_path);
-  int n = 0, ok_clean = 0, ok_noisy = 0, heard_clean = 0, heard_noisy = 0;
-  double audio_s = 0, decode_s = 0, runs_audio_s = 0;
-  int runs = 0;
+  // [half][condition]; half 0 = studied, 1 = measured.
+  std::vector<std::vector<Tally>> tally(2, std::vector<Tally>(conditions.size()));
+  int done = 0;
   for (const auto& l : labels) {
     auto samples = read_wav(data / l.file);
     if (!samples) {
       std::cerr << "cannot read " << l.file << "\n";
       continue;
     }
-    ++n;
-    audio_s = static_cast<double>(samples->size()) / audio::kTargetRate;
-    for (int noisy = clean ? 0 : 1; noisy < (noisy_too ? 2 : 1); ++noisy) {
-      const auto input = noisy ? mix(*samples, noise, snr, asr::content_hash(l.file)) : *samples;
+    const bool studied = in_studied_half(l.file);
+    const double audio_s = static_cast<double>(samples->size()) / audio::kTargetRate;
+    for (std::size_t c = 0; c < conditions.size(); ++c) {
+      const auto& cond = conditions[c];
+      const auto input = cond.snr ? mix(*samples, noise, *cond.snr, asr::content_hash(l.file), mode) : *samples;
       const std::clock_t d0 = std::clock();  // CPU time: the machine may be shared
       domain_words.clear();
       auto text = asr::transcribe_samples(**recognizer, input);
-      decode_s += static_cast<double>(std::clock() - d0) / CLOCKS_PER_SEC;
-      runs += 1;
-      runs_audio_s += audio_s;
+      const double cpu = static_cast<double>(std::clock() - d0) / CLOCKS_PER_SEC;
       const std::string transcript = text ? *text : "";
       const auto parsed = parser.parse(transcript, ctx);
       std::string why;
       const bool ok = scorer.understood(l, parsed, why);
-      const bool heard = scorer.transcript_has_slots(l, transcript);
-      (noisy ? ok_noisy : ok_clean) += ok;
-      (noisy ? heard_noisy : heard_clean) += heard;
-      if (out.is_open())
-        out << l.file << '\t' << (noisy ? "noisy" : "clean") << '\t' << (ok ? "ok" : "FAIL") << '\t'
-            << transcript << '\t' << why << '\t' << domain_words << std::endl;  // flushed: a long run can be watched
+      Tally& t = tally[studied ? 0 : 1][c];
+      t.n += 1;
+      t.ok += ok;
+      t.heard += scorer.transcript_has_slots(l, transcript);
+      t.audio_s += audio_s;
+      t.cpu_s += cpu;
+      if (out.is_open() && studied)
+        out << l.file << '\t' << cond.name << '\t' << (ok ? "ok" : "FAIL") << '\t' << transcript << '\t' << why
+            << '\t' << domain_words << std::endl;  // flushed: a long run can be watched
     }
-    std::fprintf(stderr, "\r%d/%zu", n, labels.size());
+    std::fprintf(stderr, "\r%d/%zu", ++done, labels.size());
   }
   std::fprintf(stderr, "\n");
-  auto pct = [&](int k) { return n ? 100.0 * k / n : 0.0; };
-  std::printf("commands: %d  (model load %.1f s, decoding %.2f CPU s per audio s)\n", n, load_s,
-              runs_audio_s > 0 ? decode_s / runs_audio_s : 0.0);
-  if (clean)
-    std::printf("clean:       understood %5.1f%%   slot phrases in transcript %5.1f%%\n", pct(ok_clean), pct(heard_clean));
-  if (noisy_too) std::printf("noise %4.1f dB: understood %5.1f%%   slot phrases in transcript %5.1f%%\n", snr, pct(ok_noisy),
-              pct(heard_noisy));
+  std::printf("model load %.1f s; mix %s\n", load_s, mode == MixMode::peak ? "peak (128 ms frames)" : "average power");
+  for (int h = 0; h < 2; ++h) {
+    if (tally[h].empty() || tally[h][0].n == 0) continue;
+    std::printf("%s half: %d commands\n", h == 0 ? "studied" : "measured", tally[h][0].n);
+    double sum = 0;
+    int noisy = 0;
+    for (std::size_t c = 0; c < conditions.size(); ++c) {
+      const Tally& t = tally[h][c];
+      const double acc = t.n ? 100.0 * t.ok / t.n : 0.0;
+      std::printf("  %-12s understood %5.1f%%  slot phrases in transcript %5.1f%%  CPU %.2f s per audio s\n",
+                  conditions[c].name.c_str(), acc, t.n ? 100.0 * t.heard / t.n : 0.0,
+                  t.audio_s > 0 ? t.cpu_s / t.audio_s : 0.0);
+      if (conditions[c].snr) {
+        sum += acc;
+        ++noisy;
+      }
+    }
+    if (mode == MixMode::peak && noisy > 1) std::printf("  average over the %d SNRs: %5.1f%%\n", noisy, sum / noisy);
+  }
   return 0;
 }

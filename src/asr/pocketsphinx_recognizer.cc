@@ -3,6 +3,7 @@
 #include "asr/recognizer.h"
 
 #include <pocketsphinx.h>
+#include <sphinxbase/feat.h>
 #include <sphinxbase/ngram_model.h>
 
 #include <algorithm>
@@ -20,7 +21,9 @@ namespace {
 
 class PocketsphinxRecognizer final : public Recognizer {
  public:
-  PocketsphinxRecognizer(cmd_ln_t* config, ps_decoder_t* ps) : config_(config), ps_(ps) {}
+  PocketsphinxRecognizer(cmd_ln_t* config, ps_decoder_t* ps) : config_(config), ps_(ps) {
+    initial_mean_ = cepstral_mean();
+  }
   ~PocketsphinxRecognizer() override {
     if (domain_lm_) ngram_model_free(domain_lm_);
     if (general_lm_) ngram_model_free(general_lm_);
@@ -100,6 +103,22 @@ class PocketsphinxRecognizer final : public Recognizer {
     nbest_ = nbest;
   }
 
+  std::vector<float> cepstral_mean() override {
+    feat_t* f = ps_get_feat(ps_);
+    if (!f || !f->cmn_struct) return {};
+    std::vector<mfcc_t> v(static_cast<std::size_t>(feat_cepsize(f)));
+    cmn_live_get(f->cmn_struct, v.data());
+    return {v.begin(), v.end()};
+  }
+
+  void set_cepstral_mean(const std::vector<float>& mean) override {
+    feat_t* f = ps_get_feat(ps_);
+    const std::vector<float>& m = mean.empty() ? initial_mean_ : mean;
+    if (!f || !f->cmn_struct || static_cast<int>(m.size()) != feat_cepsize(f)) return;
+    std::vector<mfcc_t> v(m.begin(), m.end());
+    cmn_live_set(f->cmn_struct, v.data());
+  }
+
   void cancel() override {
     if (in_utt_) ps_end_utt(ps_);
     in_utt_ = false;
@@ -146,6 +165,7 @@ class PocketsphinxRecognizer final : public Recognizer {
   ps_decoder_t* ps_;
   bool in_utt_ = false;
   std::unordered_set<std::string> known_;
+  std::vector<float> initial_mean_;  // -cmninit
 
   // Digital silence (exact zeros, as synthesized or gated audio has) gives the front end
   // log(0) energies that throw the search off; microphones never produce it. One LSB of

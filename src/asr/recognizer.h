@@ -44,6 +44,13 @@ class Recognizer {
   // than start/process/finish: the audio is normalized over the whole utterance instead of
   // with a running estimate.
   virtual Result<std::string> recognize(std::span<const std::int16_t> utterance) = 0;
+  // The running cepstral mean of block-fed (streaming) decoding. The model is trained with
+  // batch CMN, which pocketsphinx only does on a whole utterance; one block call switches a
+  // decoder to a running mean for good. So a session keeps its own mean and gives it back
+  // with set_cepstral_mean before its next audio, never decoding from another user's.
+  // Empty: the model's initial mean (-cmninit), what a new session starts from.
+  virtual std::vector<float> cepstral_mean() { return {}; }
+  virtual void set_cepstral_mean(const std::vector<float>& /*mean*/) {}
   // Makes sure `words` (e.g. a user's contact names) are in the dictionary, guessing
   // pronunciations of unknown ones. Words already known cost nothing.
   virtual void add_words(const std::vector<std::string>& words) = 0;
@@ -101,7 +108,10 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model,
                                                       const DecoderOptions& options = {});
 
 struct PoolOptions {
-  int size = 2;  // decoders kept warm; each holds its own copy of the models
+  int size = 2;  // streaming decoders kept warm; each holds its own copy of the models
+  // Decoders reserved for whole utterances (recognize), never fed in blocks, so that they
+  // keep batch CMN.
+  int final_size = 2;
   // How long acquire() waits for a free decoder before answering busy.
   std::chrono::milliseconds max_wait{1500};
   DecoderOptions decoder;
@@ -113,8 +123,10 @@ class RecognizerPool {
   // Creates `options.size` decoders now. Throws std::runtime_error when one cannot be
   // created (start-up only).
   RecognizerPool(const ModelFiles& model, PoolOptions options);
-  // For tests and other engines: takes ready recognizers.
-  RecognizerPool(std::vector<std::unique_ptr<Recognizer>> recognizers, PoolOptions options);
+  // For tests and other engines: takes ready recognizers (streaming, then final ones;
+  // without final ones the streaming ones also hear whole utterances).
+  RecognizerPool(std::vector<std::unique_ptr<Recognizer>> recognizers, PoolOptions options,
+                 std::vector<std::unique_ptr<Recognizer>> finals = {});
   ~RecognizerPool();
   RecognizerPool(const RecognizerPool&) = delete;
   RecognizerPool& operator=(const RecognizerPool&) = delete;
@@ -144,18 +156,24 @@ class RecognizerPool {
   Lease try_acquire();
   // acquire() with another bound on the wait (<= 0: do not wait).
   Result<Lease> acquire_within(std::chrono::milliseconds wait);
+  // A final decoder, waiting up to `wait` (busy after that).
+  Result<Lease> acquire_final(std::chrono::milliseconds wait);
   std::chrono::milliseconds max_wait() const { return options_.max_wait; }
   int size() const { return static_cast<int>(all_.size()); }
   int available() const;
 
  private:
+  struct Set {
+    std::vector<Recognizer*> free;
+    std::condition_variable freed;
+  };
+  Result<Lease> take(Set& set, std::chrono::milliseconds wait);
   void give_back(Recognizer* r);
 
   PoolOptions options_;
-  std::vector<std::unique_ptr<Recognizer>> all_;
+  std::vector<std::unique_ptr<Recognizer>> all_, finals_;
   mutable std::mutex mutex_;
-  std::condition_variable freed_;
-  std::vector<Recognizer*> free_;
+  Set streaming_, final_;
 };
 
 }  // namespace hark::asr

@@ -30,9 +30,15 @@ void SpeechStream::set_options(const StreamOptions& options) {
   reset();
 }
 
-void SpeechStream::reset() {
-  if (lease_) lease_->cancel();
+void SpeechStream::release_lease() {
+  if (!lease_) return;
+  lease_->cancel();
+  cmn_ = lease_->cepstral_mean();  // this session's channel, for its next utterance
   lease_.release();
+}
+
+void SpeechStream::reset() {
+  release_lease();
   decoder_.reset();
   endpointer_.reset();
   buffer_.clear();
@@ -72,18 +78,22 @@ Result<void> SpeechStream::ensure_lease(bool may_wait) {
   }
   lease_ = std::move(lease);
   if (!user_words_.empty()) lease_->add_words(user_words_);
+  lease_->set_cepstral_mean(cmn_);
   if (auto r = lease_->start(); !r) return r;
   return feed(utterance());
 }
 
 Result<std::string> SpeechStream::finish_recognizer() {
   if (options_.rescore_final) {
-    lease_->cancel();
-    auto text = lease_->recognize(utterance());
-    lease_.release();
-    return text;
+    release_lease();
+    // A decoder reserved for whole utterances (never fed in blocks: batch CMN).
+    auto final_lease = pool_.acquire_final(pool_.max_wait());
+    if (!final_lease) return final_lease.error();
+    if (!user_words_.empty()) (*final_lease)->add_words(user_words_);
+    return (*final_lease)->recognize(utterance());
   }
   auto text = lease_->finish();
+  cmn_ = lease_->cepstral_mean();
   lease_.release();
   return text;
 }

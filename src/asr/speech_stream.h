@@ -72,6 +72,8 @@ class SpeechStream {
   Result<void> ensure_lease(bool may_wait);
   std::span<const std::int16_t> utterance() const;
   Result<std::string> finish_recognizer();
+  // Ends the streaming lease, keeping its cepstral mean for this session.
+  void release_lease();
 
   RecognizerPool& pool_;
   StreamOptions options_;
@@ -81,6 +83,7 @@ class SpeechStream {
   std::vector<std::int16_t> samples_;
   RecognizerPool::Lease lease_;
   std::vector<std::string> user_words_;
+  std::vector<float> cmn_;  // this session's cepstral mean (empty: the model's initial one)
   bool has_audio_ = false;
   bool discard_ = false;  // the utterance was dropped (busy): only find its end
   std::size_t since_partial_ = 0;
