@@ -675,6 +675,7 @@ TEST_P(StoreTest, DeleteExpiredSessionsRemovesExpiredAndRevokedOnly) {
   auto again = store_->delete_expired_sessions(kFar);
   ASSERT_TRUE(again);
   EXPECT_EQ(*again, 0);
+}
 
 // --- Dialog state (the nlu/dialog helper): the conversation's memory of a login session ---
 
