@@ -36,7 +36,7 @@ const std::vector<pg::Prepared>& statements() {
       // The notification is sent when (and only if) the deletion commits.
       {"delete_user",
        "WITH gone AS (DELETE FROM users WHERE id = $1 RETURNING id) "
-       "SELECT pg_notify('hark_revocations', id::text) FROM gone"},
+       "SELECT pg_notify('hark_revocations', current_schema() || ':' || id::text) FROM gone"},
       {"create_session",
        "INSERT INTO login_sessions (id, user_id, refresh_hash, created_at, expires_at, revoked) "
        "VALUES ($1, $2, $3, $4, $5, $6)"},
@@ -55,7 +55,7 @@ const std::vector<pg::Prepared>& statements() {
        "revoked_at = COALESCE(revoked_at, extract(epoch FROM now())::bigint) "
        "WHERE id = $1 RETURNING id), "
        "forgotten AS (DELETE FROM dialog_states WHERE session_id IN (SELECT id FROM revoked)) "
-       "SELECT pg_notify('hark_revocations', id) FROM revoked"},
+       "SELECT pg_notify('hark_revocations', current_schema() || ':' || id) FROM revoked"},
       {"delete_expired_sessions",
        "WITH gone AS (DELETE FROM login_sessions WHERE expires_at < $1 "
        "OR (revoked AND COALESCE(revoked_at, 0) < $1) RETURNING id), "
@@ -92,10 +92,13 @@ const std::vector<pg::Prepared>& statements() {
        "ORDER BY datetime, id"},
       {"load_dialog_state", "SELECT state FROM dialog_states WHERE session_id = $1"},
       {"save_dialog_state",
-       "INSERT INTO dialog_states (session_id, user_id, state, updated_at) VALUES ($1, $2, $3, $4) "
-       "ON CONFLICT (session_id) DO UPDATE SET user_id = EXCLUDED.user_id, "
-       "state = EXCLUDED.state, updated_at = EXCLUDED.updated_at"},
-      {"delete_dialog_state", "DELETE FROM dialog_states WHERE session_id = $1"},
+       // Only for a live session of that user: a state never lands under someone else's login.
+       "INSERT INTO dialog_states (session_id, user_id, state, updated_at) "
+       "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM login_sessions "
+       "WHERE id = $1 AND user_id = $2 AND NOT revoked) "
+       "ON CONFLICT (session_id) DO UPDATE SET state = EXCLUDED.state, "
+       "updated_at = EXCLUDED.updated_at WHERE dialog_states.user_id = EXCLUDED.user_id"},
+      {"delete_dialog_state", "DELETE FROM dialog_states WHERE session_id = $1 AND user_id = $2"},
   };
   return all;
 }
@@ -286,9 +289,11 @@ class PostgresStore final : public Store {
                                  const std::string& state, std::int64_t now) {
     return pool_.run("cannot store the conversation", [&](pqxx::connection& c) -> Result<void> {
       if (state.empty()) {
-        exec(c, "delete_dialog_state", session_id);
-      } else {
-        exec(c, "save_dialog_state", session_id, user_id, state, now);
+        exec(c, "delete_dialog_state", session_id, user_id);
+        return {};
+      }
+      if (exec(c, "save_dialog_state", session_id, user_id, state, now).affected_rows() == 0) {
+        return make_error(Errc::not_found, "No such login session for this user.");
       }
       return {};
     });

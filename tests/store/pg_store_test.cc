@@ -114,7 +114,7 @@ TEST(PostgresStoreTest, RevocationOnOneInstanceReachesTheOther) {
   ASSERT_TRUE(a->create_session(s));
   // Give b's listener a moment to be connected (it starts in the background).
   ASSERT_TRUE(eventually([&] {
-    scalar(schema, "SELECT pg_notify('hark_revocations', 'warm-up')");
+    scalar(schema, "SELECT pg_notify('hark_revocations', current_schema() || ':warm-up')");
     return b->revocation_epoch() > 0;
   }));
 
@@ -132,6 +132,9 @@ TEST(PostgresStoreTest, RevocationOnOneInstanceReachesTheOther) {
   // A revocation that changes nothing notifies nobody.
   before = b->revocation_epoch();
   EXPECT_FALSE(a->revoke_session("no-such-session"));
+  // Nor does one from a deployment in another schema of the same database (parallel tests
+  // here do exactly that).
+  scalar(schema, "SELECT pg_notify('hark_revocations', 'some_other_schema:sess-rev')");
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(b->revocation_epoch(), before);
 }
@@ -182,7 +185,7 @@ TEST(PostgresStoreTest, ConnectionsDroppedByTheServerAreOpenedAgain) {
   // The listener came back too: a revocation from elsewhere is heard again.
   EXPECT_TRUE(eventually([&] {
     auto e = store->revocation_epoch();
-    scalar(schema, "SELECT pg_notify('hark_revocations', 'x')");
+    scalar(schema, "SELECT pg_notify('hark_revocations', current_schema() || ':x')");
     std::this_thread::sleep_for(50ms);
     return store->revocation_epoch() != e;
   }));
