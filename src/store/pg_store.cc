@@ -7,6 +7,7 @@
 #include "store/pg_revocations.h"
 #include "store/pg_schema.h"
 #include "store/pg_turn_writer.h"
+#include "store/columns.h"
 #include "store/store.h"
 
 #include <boost/json.hpp>
@@ -103,30 +104,11 @@ const std::vector<pg::Prepared>& statements() {
   return all;
 }
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string to_json(const std::vector<std::string>& values) {
-  boost::json::array array;
-  for (const auto& v : values) array.emplace_back(v);
-  return boost::json::serialize(array);
-}
+using columns::ascii_lower;
+using columns::strings_to_json;
 
 Result<std::vector<std::string>> from_json(const pqxx::field& field) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(field.c_str(), ec);
-  if (ec || !value.is_array()) return make_error(Errc::internal, "database holds a malformed contact field");
-  std::vector<std::string> out;
-  for (const auto& v : value.as_array()) {
-    if (!v.is_string()) return make_error(Errc::internal, "database holds a malformed contact field");
-    out.emplace_back(v.as_string());
-  }
-  return out;
+  return columns::strings_from_json(field.c_str());
 }
 
 Result<User> one_user(const pqxx::result& r) {
@@ -343,7 +325,7 @@ class PostgresStore final : public Store {
       pqxx::work tx(c);
       tx.exec_prepared("delete_contacts", user_id);
       for (const auto& contact : contacts)
-        tx.exec_prepared("insert_contact", user_id, contact.name, to_json(contact.phones), to_json(contact.aliases));
+        tx.exec_prepared("insert_contact", user_id, contact.name, strings_to_json(contact.phones), strings_to_json(contact.aliases));
       tx.commit();
       return {};
     });

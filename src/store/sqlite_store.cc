@@ -5,6 +5,7 @@
 #include "store/sqlite_connection.h"
 #include "store/sqlite_schema.h"
 #include "store/sqlite_turn_writer.h"
+#include "store/columns.h"
 #include "store/store.h"
 
 #include <boost/json.hpp>
@@ -28,33 +29,9 @@ using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string to_json(const std::vector<std::string>& values) {
-  boost::json::array array;
-  for (const auto& v : values) array.emplace_back(v);
-  return boost::json::serialize(array);
-}
-
-Result<std::vector<std::string>> from_json(const std::string& text) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(text, ec);
-  if (ec || !value.is_array()) {
-    return make_error(Errc::internal, "database holds a malformed contact field");
-  }
-  std::vector<std::string> out;
-  for (const auto& v : value.as_array()) {
-    if (!v.is_string()) return make_error(Errc::internal, "database holds a malformed contact field");
-    out.emplace_back(v.as_string());
-  }
-  return out;
-}
+using columns::ascii_lower;
+using columns::strings_from_json;
+using columns::strings_to_json;
 
 User read_user(const Statement& s) {
   User u;
@@ -346,7 +323,7 @@ class SqliteStore final : public Store {
       auto ins = writer_.prepare(
           "INSERT INTO contacts (user_id, name, phones_json, aliases_json) VALUES (?1, ?2, ?3, ?4)");
       if (!ins) return ins.error();
-      auto done = ins->bind(1, user_id).bind(2, c.name).bind(3, to_json(c.phones)).bind(4, to_json(c.aliases)).run();
+      auto done = ins->bind(1, user_id).bind(2, c.name).bind(3, strings_to_json(c.phones)).bind(4, strings_to_json(c.aliases)).run();
       if (!done) return fk_as_not_found(done.error());
     }
     auto committed = tx->commit();
@@ -393,9 +370,9 @@ class SqliteStore final : public Store {
       if (!*row) break;
       Contact c;
       c.name = s->column_text(0);
-      auto phones = from_json(s->column_text(1));
+      auto phones = strings_from_json(s->column_text(1));
       if (!phones) return phones.error();
-      auto aliases = from_json(s->column_text(2));
+      auto aliases = strings_from_json(s->column_text(2));
       if (!aliases) return aliases.error();
       c.phones = std::move(*phones);
       c.aliases = std::move(*aliases);
