@@ -105,24 +105,11 @@ void expect_other_client_served(std::uint16_t port, const Tokens& other) {
 }
 
 // The audio probes need a real recognizer: decoding only happens with one.
-class AudioAttackE2E : public E2ETest {
+class AudioAttackE2E : public SpeechE2ETest {
  protected:
-  std::vector<std::string> server_args() override {
-    static const std::string cache = (std::filesystem::temp_directory_path() /
-                                      ("hark-e2e-asr-" + std::to_string(::getuid()))).string();
-    return {"--speech-decoders", "1", "--speech-cache-dir", cache};
-  }
   void SetUp() override {
-    E2ETest::SetUp();
-    const auto deadline = std::chrono::steady_clock::now() + 90s;
-    std::string state;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto res = http().get(api("/readyz"));
-      if (res.status == 200) state = str(json::parse(res.body).as_object(), "speech");
-      if (state == "ready" || state == "failed") break;
-      std::this_thread::sleep_for(100ms);
-    }
-    ASSERT_EQ(state, "ready") << server().log_tail();
+    SpeechE2ETest::SetUp();
+    if (HasFatalFailure()) return;
     attacker_ = new_user("attacker");
     other_ = new_user("other");
   }

@@ -11,11 +11,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
 #include <cctype>
 #include <limits>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace hark::e2e {
 
@@ -102,5 +107,30 @@ inline void expect_pong(WsClient& ws) {
   EXPECT_EQ(m.type(), "pong") << m.describe();
   EXPECT_FALSE(m.object.contains("message")) << "a pong must not carry message";
 }
+
+
+// A server with one real decoder, the server's default speech settings, and the compiled
+// language model shared by every such server of the run (content-addressed). SetUp waits
+// until the decoders, which load in the background, are ready (/readyz).
+class SpeechE2ETest : public E2ETest {
+ protected:
+  std::vector<std::string> server_args() override {
+    static const std::string cache = (std::filesystem::temp_directory_path() /
+                                      ("hark-e2e-asr-" + std::to_string(::getuid()))).string();
+    return {"--speech-decoders", "1", "--speech-cache-dir", cache};
+  }
+  void SetUp() override {
+    E2ETest::SetUp();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    std::string state;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto res = http().get(api("/readyz"));
+      if (res.status == 200) state = str(boost::json::parse(res.body).as_object(), "speech");
+      if (state == "ready" || state == "failed") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(state, "ready") << server().log_tail();
+  }
+};
 
 }  // namespace hark::e2e

@@ -93,28 +93,11 @@ void collect(WsClient& ws, Heard& h, std::chrono::milliseconds quiet) {
   }
 }
 
-class SpeechTest : public E2ETest {
+class SpeechTest : public SpeechE2ETest {
  protected:
-  std::vector<std::string> server_args() override {
-    // One decoder with the server's default settings.
-    // The compiled language model is shared by the suite's servers (content-addressed).
-    static const std::string cache = (std::filesystem::temp_directory_path() /
-                                      ("hark-e2e-asr-" + std::to_string(::getuid()))).string();
-    return {"--speech-decoders", "1", "--speech-cache-dir", cache};
-  }
-
   void SetUp() override {
-    E2ETest::SetUp();
-    // Decoders load in the background; /readyz says when.
-    const auto deadline = std::chrono::steady_clock::now() + 90s;
-    std::string state;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto res = http().get(api("/readyz"));
-      if (res.status == 200) state = str(json::parse(res.body).as_object(), "speech");
-      if (state == "ready" || state == "failed") break;
-      std::this_thread::sleep_for(100ms);
-    }
-    ASSERT_EQ(state, "ready") << server().log_tail();
+    SpeechE2ETest::SetUp();
+    if (HasFatalFailure()) return;
     tokens_ = new_user("speech");
     open(ws_, tokens_);
   }
