@@ -188,7 +188,7 @@ int check_skills(const std::filesystem::path& dir) {
   }
   std::size_t own = 0;
   for (const auto& s : registry.all())
-    if (!s.source.starts_with("builtin:")) ++own;
+    if (!s.builtin) ++own;
   std::cout << "ok: " << own << " skills in " << dir.string() << " (" << registry.all().size()
             << " with the built-in ones)" << std::endl;
   return 0;

@@ -1,11 +1,12 @@
-// Sentence templates -> word sequences, for the language model. The syntax is the one of
-// SKILLS.md: (a | b), [a | b], {slot}, <rule>, plain words.
+// Sentence trees (read once by the skill loader, skills/grammar.h) -> word sequences, for
+// the language model.
 #include "asr/language_model.h"
+
+#include "skills/grammar.h"
 
 #include <cctype>
 #include <cmath>
 #include <random>
-#include <stdexcept>
 #include <string_view>
 
 namespace hark::asr {
@@ -45,81 +46,29 @@ struct Node {
   std::vector<Node> kids;
 };
 
-class TemplateParser {
- public:
-  TemplateParser(const skills::Skill& skill, const std::map<std::string, std::string>& shared)
-      : skill_(skill), shared_(shared) {}
-
-  Node parse(std::string_view text, int depth = 0) {
-    if (depth > 8) throw std::runtime_error("rules nest too deeply");
-    std::size_t pos = 0;
-    Node n = alternatives(text, pos, '\0', depth);
-    return n;
-  }
-
- private:
-  Node alternatives(std::string_view t, std::size_t& pos, char close, int depth) {
-    Node alt;
-    alt.kind = Node::alt;
-    alt.kids.push_back(sequence(t, pos, close, depth));
-    while (pos < t.size() && t[pos] == '|') {
-      ++pos;
-      alt.kids.push_back(sequence(t, pos, close, depth));
-    }
-    if (close != '\0') {
-      if (pos >= t.size() || t[pos] != close) throw std::runtime_error("unbalanced template");
-      ++pos;
-    }
-    return alt;
-  }
-
-  Node sequence(std::string_view t, std::size_t& pos, char close, int depth) {
-    Node seq;
-    seq.kind = Node::seq;
-    std::string word;
-    auto flush = [&] {
-      for (auto& w : words_of(word)) seq.kids.push_back(Node{Node::word, false, w, {}});
-      word.clear();
-    };
-    while (pos < t.size()) {
-      const char c = t[pos];
-      if (c == '|' || c == ')' || c == ']') break;
-      if (c == '(' || c == '[') {
-        flush();
-        ++pos;
-        Node a = alternatives(t, pos, c == '(' ? ')' : ']', depth);
-        a.optional = c == '[';
-        seq.kids.push_back(std::move(a));
-      } else if (c == '{' || c == '<') {
-        flush();
-        const char end = c == '{' ? '}' : '>';
-        const std::size_t stop = t.find(end, pos);
-        if (stop == std::string_view::npos) throw std::runtime_error("unbalanced template");
-        std::string name(t.substr(pos + 1, stop - pos - 1));
-        pos = stop + 1;
-        if (c == '{') {
-          seq.kids.push_back(Node{Node::slot, false, name, {}});
-        } else {
-          seq.kids.push_back(parse(rule(name), depth + 1));
-        }
-      } else {
-        word.push_back(c);
-        ++pos;
+// The loader's sentence tree in the shape the expander walks: a choice becomes an `alt` of
+// `seq`s, words are split by words_of.
+Node seq_of(const skills::Phrase& phrase) {
+  Node seq;
+  seq.kind = Node::seq;
+  for (const auto& g : phrase) {
+    switch (g.kind) {
+      case skills::GrammarNode::Kind::kText:
+        for (auto& w : words_of(g.text)) seq.kids.push_back(Node{Node::word, false, w, {}});
+        break;
+      case skills::GrammarNode::Kind::kSlot:
+        seq.kids.push_back(Node{Node::slot, false, g.text, {}});
+        break;
+      case skills::GrammarNode::Kind::kChoice: {
+        Node alt{Node::alt, g.optional, {}, {}};
+        for (const auto& a : g.alts) alt.kids.push_back(seq_of(a));
+        seq.kids.push_back(std::move(alt));
+        break;
       }
     }
-    flush();
-    return seq;
   }
-
-  std::string rule(const std::string& name) const {
-    if (auto it = skill_.rules.find(name); it != skill_.rules.end()) return it->second;
-    if (auto it = shared_.find(name); it != shared_.end()) return it->second;
-    throw std::runtime_error("unknown rule <" + name + ">");
-  }
-
-  const skills::Skill& skill_;
-  const std::map<std::string, std::string>& shared_;
-};
+  return seq;
+}
 
 using Phrases = std::vector<std::vector<std::string>>;
 
@@ -246,23 +195,18 @@ std::vector<std::vector<std::string>> expand_skill(const skills::Skill& skill,
                                                    const std::map<std::string, std::string>& shared_rules,
                                                    int samples_per_sentence) {
   std::vector<std::vector<std::string>> out;
-  TemplateParser parser(skill, shared_rules);
   Expander expander(skill);
   const auto budget = static_cast<std::size_t>(std::max(1, samples_per_sentence));
-  for (std::size_t i = 0; i < skill.sentences.size(); ++i) {
-    Node root;
-    try {
-      root = parser.parse(skill.sentences[i]);
-    } catch (const std::exception&) {
-      continue;  // the skill loader reports template errors; the model just skips them
-    }
+  const auto grammar = skills::sentence_grammar(skill, shared_rules);
+  for (std::size_t i = 0; i < grammar.size(); ++i) {
+    Node root{Node::alt, false, {}, {seq_of(grammar[i])}};
     const double n = expander.count(root);
     // A user skill's template with many expansions (a coffee order: size x roast x shots x
     // drink x milk x sugar) needs more samples for the n-gram to see its word pairs, and
     // should not be drowned by the many built-in templates: its budget grows with the log
     // of its variety. Built-in skills keep the flat budget their balance was tuned with
     // (growing theirs too pulled "call mom" away in the built-in recognizer tests).
-    const bool grows = !std::string_view(skill.source).starts_with("builtin:");
+    const bool grows = !skill.builtin;
     const double variety =
         grows && n > static_cast<double>(budget) ? std::log2(n / static_cast<double>(budget)) : 0;
     const auto samples = static_cast<std::size_t>(static_cast<double>(budget) * (1.0 + kVarietyGain * variety));

@@ -36,7 +36,9 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
 // --- the pieces, exposed for tests and tools ---
 
 // Word sequences of a skill's sentences, each template drawn samples_per_sentence times
-// (all of them, repeated evenly, when it has fewer expansions), deterministic.
+// (all of them, repeated evenly, when it has fewer expansions), deterministic. Uses the
+// trees the loader stored on the skill; throws skills::LoadError for a template of a skill
+// built by hand that cannot be read (none is skipped).
 std::vector<std::vector<std::string>> expand_skill(const skills::Skill& skill,
                                                    const std::map<std::string, std::string>& shared_rules,
                                                    int samples_per_sentence);

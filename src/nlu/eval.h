@@ -1,5 +1,5 @@
 // Intent accuracy on a labelled JSONL file, one {"text", "expected": [skill names]} a line.
-// Wired as `hark nlu eval FILE`; also built as the `nlu_eval` tool.
+// Wired as `hark nlu eval FILE`.
 //
 // Honest measurement: a development file is split once, by a fixed rule, into a half that
 // may be studied (its failures read, to learn what the parser misses) and a half that is

@@ -187,8 +187,8 @@ struct Parser::Impl {
       }
       int index = static_cast<int>(skills.size());
       skills.push_back(std::move(cs));
-      for (const auto& text : sk.sentences) {
-        Sentence s{index, compile_template(text, sk, r.shared_rules(), vocab), {}, 0};
+      for (const auto& phrase : skills::sentence_grammar(sk, r.shared_rules())) {
+        Sentence s{index, compile_phrase(phrase, vocab), {}, 0};
         annotate(s.seq, skills.back().slots);
         s.required = required_words(s.seq);
         s.min_tokens = min_tokens(s.seq);

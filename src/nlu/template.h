@@ -1,5 +1,4 @@
-// Sentence templates compiled to a tree the matcher walks. Syntax (SKILLS.md):
-// `(a | b)` one of, `[a | b]` optional one of, `{slot}`, `<rule>`, plain words.
+// Sentence trees (read by skills/grammar.h) compiled to the word-id tree the matcher walks.
 #pragma once
 
 #include "skills/skill.h"
@@ -41,7 +40,10 @@ class Vocabulary {
   std::vector<std::string> words_;
 };
 
-// Compiles `text` of `skill`. <rule> resolves in skill.rules, then `shared_rules`.
+// Compiles the tree of one sentence (skills::parse_sentence, Skill::grammar).
+Sequence compile_phrase(const skills::Phrase& phrase, Vocabulary& vocab);
+
+// Reads and compiles `text` of `skill`. <rule> resolves in skill.rules, then `shared_rules`.
 // Throws skills::LoadError naming the skill's source on bad syntax or unknown names.
 Sequence compile_template(std::string_view text, const skills::Skill& skill,
                           const std::map<std::string, std::string>& shared_rules,

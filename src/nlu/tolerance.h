@@ -3,8 +3,6 @@
 
 #include "skills/skill.h"
 
-#include <string_view>
-
 namespace hark::nlu {
 
 // Skills without an action always may: a stray word costs at most an exact answer.
@@ -14,8 +12,7 @@ namespace hark::nlu {
 // (calls, messages, alarms) stay strict.
 inline bool loose_match_allowed(const skills::Skill& skill) {
   if (skill.action.empty()) return true;
-  const bool builtin = std::string_view(skill.source).starts_with("builtin:");
-  return !builtin && !skill.needs_confirmation;
+  return !skill.builtin && !skill.needs_confirmation;
 }
 
 }  // namespace hark::nlu

@@ -3,6 +3,7 @@
 #include "skills/registry.h"
 
 #include "skills/builtin.h"
+#include "skills/grammar.h"
 #include "skills/template_scan.h"
 
 #include <yaml-cpp/yaml.h>
@@ -150,6 +151,15 @@ class FileParser {
     return out;
   }
 
+  // The tree of `text`; its errors (the nesting limit among them) name the line `at`.
+  Phrase grammar(const std::string& text, const Skill& sk, const YAML::Node& at) const {
+    try {
+      return parse_sentence(text, sk, shared_);
+    } catch (const GrammarError& e) {
+      fail(at, e.what());
+    }
+  }
+
   // Slot names used by `body`, following rules; `seen` stops recursive rules.
   void collect(const std::string& body, const YAML::Node& at,
                const std::map<std::string, std::string>& own, std::set<std::string>& slots,
@@ -218,6 +228,7 @@ class FileParser {
       collect(body, at, sk.rules, slots, seen);
       for (auto& s : slots)
         if (!sk.find_slot(s)) fail(at, "rule '" + name + "' uses undeclared slot {" + s + "}");
+      grammar(body, sk, at);
     }
 
     std::map<std::string, int> uses;
@@ -230,6 +241,7 @@ class FileParser {
         if (!sk.find_slot(s)) fail(at, "slot {" + s + "} is not declared");
         ++uses[s];
       }
+      sk.grammar.push_back(grammar(sk.sentences[i], sk, at));
     }
     for (auto& def : sk.slots) {
       const YAML::Node& n = slot_nodes[def.name];
@@ -344,7 +356,10 @@ void Registry::load_builtin() {
   for (auto& p : parsed)
     if (!names.insert(p.skill.name).second)
       throw LoadError(p.skill.source, p.name_line, "skill name '" + p.skill.name + "' is already loaded");
-  for (auto& p : parsed) skills_.push_back(std::move(p.skill));
+  for (auto& p : parsed) {
+    p.skill.builtin = true;
+    skills_.push_back(std::move(p.skill));
+  }
 }
 
 void Registry::load_dir(const std::filesystem::path& dir) {

@@ -1,6 +1,8 @@
 // The parsed form of one skill file (format: docs/skills.md, SKILLS.md of the design).
 #pragma once
 
+#include "skills/grammar.h"
+
 #include <map>
 #include <string>
 #include <vector>
@@ -32,6 +34,9 @@ struct Skill {
   std::vector<SlotDef> slots;
   std::map<std::string, std::string> rules;  // name -> template, used as <name>
   std::vector<std::string> sentences;        // templates
+  // The tree of each sentence, filled by the loader (parse_skill); empty for a Skill built
+  // by hand (sentence_grammar() reads it then).
+  std::vector<Phrase> grammar;
   std::vector<std::string> responses;        // alternatives; {slot} is replaced by its value
   std::map<std::string, std::string> ask;    // slot -> question when it is missing
   std::vector<std::string> examples;         // plain example requests (for GET /skills)
@@ -39,6 +44,7 @@ struct Skill {
   // stage learns from (not listed by GET /skills).
   std::vector<std::string> training;
   std::string source;                        // "builtin:call.yaml" or a file path
+  bool builtin = false;                      // shipped with hark (Registry::load_builtin)
 
   const SlotDef* find_slot(const std::string& slot_name) const {
     for (const auto& s : slots)
