@@ -298,12 +298,15 @@ std::string settings_usage() {
       "environment, which wins over the file:\n";
   for (const auto& s : settings()) {
     std::string head = *s.flag ? std::string(s.flag) + (*s.arg ? std::string(" ") + s.arg : "")
-                               : *s.env ? s.env : s.key;
+                               : *s.env ? std::string(s.env) : std::string(s.key) + ":";
     head.resize(std::max<std::size_t>(head.size() + 1, 21), ' ');
     std::string also;  // the other names, on a second line
     if (*s.flag && *s.env) also = s.env;
     if (*s.key) also += (also.empty() ? "" : ", ") + std::string(s.key) + ":";
-    out += "  " + head + s.help + " (default " + setting_default(s) + ")\n";
+    std::string accepts = s.kind == K::integer || (s.kind == K::text && s.check != &not_empty)
+                              ? "; " + range_of(s)
+                              : "";
+    out += "  " + head + s.help + " (default " + setting_default(s) + accepts + ")\n";
     if (*s.flag || *s.env) out += std::string(23, ' ') + also + "\n";
   }
   return out;

@@ -173,7 +173,7 @@ TEST(Settings, UsageListsEveryRow) {
       if (*n) EXPECT_NE(usage.find(n), std::string::npos) << n;
     if (*s.key) EXPECT_NE(usage.find(std::string(s.key)), std::string::npos) << s.key;
     EXPECT_NE(usage.find(s.help), std::string::npos) << s.name();
-    EXPECT_NE(usage.find("(default " + setting_default(s) + ")"), std::string::npos) << s.name();
+    EXPECT_NE(usage.find("(default " + setting_default(s)), std::string::npos) << s.name();
   }
 }
 
