@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "serve") {
+    if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+      std::cout << kUsage << hark::app::settings_usage();
+      return 0;
+    }
     auto config = hark::app::load_config(args, hark::app::process_env());
     if (!config) return usage_error(config.error().detail);
     return hark::app::serve(*config);
