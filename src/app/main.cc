@@ -16,7 +16,8 @@ commands:
   serve                      run the server
   user add EMAIL [--name N]  create a user; the password is read from standard input
   skills check DIR           load the skill files of DIR and report the first error
-  nlu eval FILE [-v]         intent accuracy on a JSONL file of {"text", "expected": [...]}
+  nlu eval FILE [-v]         intent accuracy on a JSONL file of {"text", "expected": [...]};
+                             --classifier-only: the statistical stage without the templates
   transcribe FILE.wav        print the transcript of a recording and what it would do
   settings [--markdown]      list every setting (key, variable, flag, default, range)
   version                    print the version
@@ -88,13 +89,17 @@ int main(int argc, char** argv) {
   if (command == "nlu") {
     if (args.empty() || args[0] != "eval") return usage_error("expected `hark nlu eval FILE`");
     args.erase(args.begin());
-    bool verbose = false;
-    std::erase_if(args, [&](const std::string& a) { return a == "-v" ? (verbose = true) : false; });
+    bool verbose = false, classifier_only = false;
+    std::erase_if(args, [&](const std::string& a) {
+      if (a == "-v") return verbose = true;
+      if (a == "--classifier-only") return classifier_only = true;
+      return false;
+    });
     std::vector<std::string> positional;
     auto config = hark::app::load_config(args, hark::app::process_env(), &positional);
     if (!config) return usage_error(config.error().detail);
     if (positional.size() != 1) return usage_error("expected exactly one FILE");
-    return hark::app::nlu_eval(positional[0], config->skills_dirs, verbose);
+    return hark::app::nlu_eval(positional[0], config->skills_dirs, verbose, classifier_only);
   }
   if (command == "transcribe") {
     std::vector<std::string> positional;

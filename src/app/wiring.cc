@@ -166,11 +166,13 @@ int check_skills(const std::filesystem::path& dir) {
 }
 
 int nlu_eval(const std::filesystem::path& file, const std::vector<std::filesystem::path>& skills_dirs,
-             bool verbose) {
+             bool verbose, bool classifier_only) {
   skills::Registry registry;
   try {
     load_skills(registry, skills_dirs);
-    nlu::Parser parser(registry);
+    nlu::ParserOptions options;
+    options.templates = !classifier_only;  // the statistical stage alone
+    nlu::Parser parser(registry, options);
     nlu::Context ctx;
     // Both halves of the file's fixed split; -v lists the studied half's misses only.
     auto report = nlu::evaluate_split(file, parser, registry, ctx, verbose ? &std::cout : nullptr);
