@@ -1,6 +1,6 @@
 #include "app/wiring.h"
 
-#include "asr/domain_check.h"
+#include "app/hearing_check.h"
 #include "asr/service.h"
 #include "asr/transcribe.h"
 #include "auth/auth.h"
@@ -102,9 +102,8 @@ int serve(const Config& config) {
     asr::ServiceOptions o;
     o.model.cache_dir = config.speech_cache_dir.value_or(config.data_dir / "asr");
     o.pool = config.speech_pool;
-    // The skills' model alone first, kept when its words make a command (asr/domain_check.h).
-    o.pool.decoder.domain_check = asr::parser_domain_check(*parser, registry);
-    o.pool.decoder.command_check = asr::parser_command_check(*parser);
+    // Two passes, the parser judging which hearing stands (app/hearing_check.h).
+    o.pool.decoder.hearing_check = std::make_shared<ParserHearingCheck>(*parser, registry);
     speech = std::make_unique<asr::SpeechService>(registry, o);
   }
   {
@@ -201,8 +200,7 @@ int transcribe(const std::filesystem::path& wav, const Config& config) {
   nlu::Parser parser(registry);
   // Decodes the way the server does.
   asr::DecoderOptions decoder;
-  decoder.domain_check = asr::parser_domain_check(parser, registry);
-  decoder.command_check = asr::parser_command_check(parser);
+  decoder.hearing_check = std::make_shared<ParserHearingCheck>(parser, registry);
   auto text = asr::transcribe_with_skills(registry, wav, model, decoder);
   if (!text) {
     std::cerr << "error: " << text.error().detail << std::endl;
