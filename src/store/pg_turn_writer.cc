@@ -7,48 +7,12 @@
 
 namespace hark::store::pg {
 
-TurnWriter::TurnWriter(Pool& pool) : pool_(pool), thread_([this] { run(); }) {}
-
-TurnWriter::~TurnWriter() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  cv_.notify_one();
-  thread_.join();
-}
-
-std::shared_ptr<TurnCommit> TurnWriter::queue(std::vector<Turn> turns) {
-  auto ticket = std::make_shared<TurnCommit>();
-  if (turns.empty()) {
-    ticket->finish(std::vector<std::int64_t>{});
-    return ticket;
-  }
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(Batch{std::move(turns), ticket});
-  }
-  cv_.notify_one();
-  return ticket;
-}
-
-void TurnWriter::run() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping, and everything queued is committed
-    std::vector<Batch> group;
-    group.swap(queue_);
-    lock.unlock();
-    commit(group);
-    lock.lock();
-  }
-}
+TurnWriter::TurnWriter(Pool& pool) : pool_(pool), queue_([this](std::vector<TurnBatch>& g) { commit(g); }) {}
 
 // The usual case is one statement for the whole group. When it fails for a reason other
 // than the connection (a user deleted meanwhile breaks the foreign key), each caller's
 // turns are written alone, so one caller's failure does not fail the others.
-void TurnWriter::commit(std::vector<Batch>& group) {
+void TurnWriter::commit(std::vector<TurnBatch>& group) {
   auto all = insert(group, 0, group.size());
   if (all) {
     std::size_t next = 0;
@@ -67,7 +31,7 @@ void TurnWriter::commit(std::vector<Batch>& group) {
   for (std::size_t i = 0; i < group.size(); ++i) group[i].ticket->finish(insert(group, i, i + 1));
 }
 
-Result<std::vector<std::int64_t>> TurnWriter::insert(const std::vector<Batch>& group,
+Result<std::vector<std::int64_t>> TurnWriter::insert(const std::vector<TurnBatch>& group,
                                                      std::size_t first, std::size_t last) {
   // The rows travel as one JSON parameter: one prepared statement whatever their number.
   boost::json::array rows;

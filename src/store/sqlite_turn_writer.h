@@ -1,56 +1,45 @@
 // Group commit of history turns for the SQLite store. Internal to src/store.
 #pragma once
 
+#include "store/group_commit.h"
 #include "store/sqlite_connection.h"
 #include "store/store.h"
 
-#include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 namespace hark::store::sqlite {
 
-// Turns are queued, and one thread writes everything queued while it was busy in one
-// transaction: one WAL commit serves many utterances under load, and an idle server
-// commits at once. Callers hold a ticket (TurnCommit) and answer only once it is done,
-// so nothing that was answered can be lost to a shutdown; the destructor commits what is
-// still queued before it returns.
+// The SQLite commit of a GroupCommitQueue (group_commit.h): each group is one transaction,
+// so one WAL commit serves many utterances under load.
 class TurnWriter {
  public:
   // `conn` is the store's writer connection, used under `conn_mutex` (the store's other
   // writes take the same lock). Both must outlive the TurnWriter.
   TurnWriter(Connection& conn, std::mutex& conn_mutex);
-  ~TurnWriter();
+  ~TurnWriter() = default;  // commits what is still queued
   TurnWriter(const TurnWriter&) = delete;
   TurnWriter& operator=(const TurnWriter&) = delete;
 
   // Queues `turns` (all or none; a caller's turns keep their order) and returns at once.
-  std::shared_ptr<TurnCommit> queue(std::vector<Turn> turns);
+  std::shared_ptr<TurnCommit> queue(std::vector<Turn> turns) { return queue_.queue(std::move(turns)); }
 
  private:
-  struct Batch {
-    std::vector<Turn> turns;
-    std::shared_ptr<TurnCommit> ticket;
+  // A batch's outcome while its group is written.
+  struct Outcome {
     std::vector<std::int64_t> ids;
     Result<void> status;
   };
 
-  void run();
-  void commit(std::vector<Batch>& batch);
-  static void finish(std::vector<Batch>& batch);
-  Result<void> insert(Batch& b);
+  void commit(std::vector<TurnBatch>& group);
+  // Writes the group under the connection lock; the tickets are finished after it.
+  void write(const std::vector<TurnBatch>& group, std::vector<Outcome>& out);
+  Result<void> insert(const TurnBatch& b, Outcome& out);
 
   Connection& conn_;
   std::mutex& conn_mutex_;
-
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<Batch> queue_;
-  bool busy_ = true;  // the thread is committing (or not started): no need to wake it
-  bool stopping_ = false;
-  std::thread thread_;  // last: it starts once everything above exists
+  GroupCommitQueue queue_;  // last: its thread starts once everything above exists
 };
 
 }  // namespace hark::store::sqlite

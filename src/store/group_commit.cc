@@ -1,0 +1,52 @@
+#include "store/group_commit.h"
+
+#include <utility>
+
+namespace hark::store {
+
+GroupCommitQueue::GroupCommitQueue(Commit commit)
+    : commit_(std::move(commit)), thread_([this] { run(); }) {}
+
+GroupCommitQueue::~GroupCommitQueue() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  thread_.join();
+}
+
+std::shared_ptr<TurnCommit> GroupCommitQueue::queue(std::vector<Turn> turns) {
+  auto ticket = std::make_shared<TurnCommit>();
+  if (turns.empty()) {
+    ticket->finish(std::vector<std::int64_t>{});
+    return ticket;
+  }
+  // Even on a quiet server the thread commits, not the caller: a caller committing its own
+  // turns whenever nothing else was being written took a worker away and cut the groups
+  // short under load (measured: 72-82 against 57-67 us of server CPU per text round trip).
+  // The thread is woken only when it sleeps: while it commits, it finds the queue after.
+  std::unique_lock lock(mutex_);
+  const bool wake = !busy_;
+  queue_.push_back(TurnBatch{std::move(turns), ticket});
+  lock.unlock();
+  if (wake) cv_.notify_one();
+  return ticket;
+}
+
+void GroupCommitQueue::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    busy_ = false;
+    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything queued is committed
+    busy_ = true;
+    std::vector<TurnBatch> group;
+    group.swap(queue_);
+    lock.unlock();
+    commit_(group);
+    lock.lock();
+  }
+}
+
+}  // namespace hark::store

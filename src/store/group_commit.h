@@ -1,0 +1,52 @@
+// One group-commit queue for history turns, shared by the SQLite and PostgreSQL stores.
+// Internal to src/store.
+#pragma once
+
+#include "store/store.h"
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace hark::store {
+
+// One caller's turns (all or none; they keep their order) and the ticket it waits on.
+struct TurnBatch {
+  std::vector<Turn> turns;
+  std::shared_ptr<TurnCommit> ticket;
+};
+
+// Turns are queued, and one thread hands everything queued while it was busy to the
+// store's commit callback at once: under load one commit serves many utterances, and an
+// idle server commits at once. Callers answer only once their ticket is done, so nothing
+// answered can be lost to a shutdown; the destructor commits what is still queued before
+// it returns.
+class GroupCommitQueue {
+ public:
+  // Writes a group; must finish every batch's ticket (ids in order, or why not stored).
+  using Commit = std::function<void(std::vector<TurnBatch>& group)>;
+
+  explicit GroupCommitQueue(Commit commit);
+  ~GroupCommitQueue();
+  GroupCommitQueue(const GroupCommitQueue&) = delete;
+  GroupCommitQueue& operator=(const GroupCommitQueue&) = delete;
+
+  // Queues `turns` and returns at once; an empty list is done at once.
+  std::shared_ptr<TurnCommit> queue(std::vector<Turn> turns);
+
+ private:
+  void run();
+
+  Commit commit_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<TurnBatch> queue_;
+  bool busy_ = true;  // the thread is committing (or not started): no need to wake it
+  bool stopping_ = false;
+  std::thread thread_;  // last: it starts once everything above exists
+};
+
+}  // namespace hark::store
