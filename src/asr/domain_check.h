@@ -25,7 +25,7 @@ inline std::function<bool(std::string_view)> parser_domain_check(const nlu::Pars
     if (!skill) return false;
     for (const auto& [name, slot] : r.slots) {
       const skills::SlotDef* def = skill->find_slot(name);
-      if (!def || (def->values.empty() && (def->type.empty() || def->type == "text" || def->type == "contact")))
+      if (!def || (def->values.empty() && (def->type == skills::SlotType::kClosed || def->type == skills::SlotType::kText || def->type == skills::SlotType::kContact)))
         return false;
     }
     return true;
