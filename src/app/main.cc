@@ -1,5 +1,7 @@
-// The `hark` command: serve, user add, skills check, version, help.
+// The `hark` command: serve, user add, skills check, nlu eval, transcribe, settings, version,
+// help. The options part of the usage text is printed from the settings table.
 #include "app/config.h"
+#include "app/settings.h"
 #include "app/wiring.h"
 
 #include <iostream>
@@ -14,33 +16,17 @@ commands:
   serve                      run the server
   user add EMAIL [--name N]  create a user; the password is read from standard input
   skills check DIR           load the skill files of DIR and report the first error
-  nlu eval FILE [-v]         intent accuracy on a JSONL file of {"text", "expected": [...]}
+  nlu eval FILE [-v]         intent accuracy on a JSONL file of {"text", "expected": [...]};
+                             --classifier-only: the statistical stage without the templates
   transcribe FILE.wav        print the transcript of a recording and what it would do
+  settings [--markdown]      list every setting (key, variable, flag, default, range)
   version                    print the version
   help                       print this text
 
-options (serve, user add); each also comes from the environment or the config file:
-  --host HOST          address to listen on (HARK_HOST, default 0.0.0.0)
-  --port PORT          TCP port, 0 for any free one (HARK_PORT, default 8000)
-  --data-dir DIR       database and secret key (HARK_DATA_DIR, default ./data)
-  --skills-dir DIR     extra skill directory, repeatable (HARK_SKILLS_DIR, colon-separated)
-  --config FILE        YAML config file (HARK_CONFIG)
-  --threads N          network threads (HARK_THREADS, default 2)
-  --workers N          worker threads for blocking work (HARK_WORKERS, default 2)
-  --no-register        turn off POST /auth/register (HARK_ALLOW_REGISTER=false)
-  --access-ttl SECONDS access token lifetime (HARK_ACCESS_TTL, default 3600)
-  --log-level LEVEL    trace, debug, info, warn, error, critical, off (HARK_LOG_LEVEL)
-  --ws-auth-timeout S  time to send the WebSocket `auth` message (HARK_WS_AUTH_TIMEOUT, default 10)
-  --no-speech          no speech recognition: audio answers speech_unavailable (HARK_SPEECH=false)
-  --speech-decoders N  warm speech decoders, ~150 MB each (HARK_SPEECH_DECODERS, default 2)
-  --speech-cache-dir D compiled language models (HARK_SPEECH_CACHE_DIR, default DATA_DIR/asr)
-  HARK_SPEECH_THREADS  threads decoding speech (default 2)
-  HARK_END_SILENCE_MS  silence that ends a spoken utterance (default 700)
-  HARK_JWT_SECRET      token signing key (default: generated into DATA_DIR/secret.key)
 )";
 
 int usage_error(const std::string& message) {
-  std::cerr << "error: " << message << "\n\n" << kUsage;
+  std::cerr << "error: " << message << "\n\n" << kUsage << hark::app::settings_usage();
   return 2;
 }
 
@@ -49,7 +35,7 @@ int usage_error(const std::string& message) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
-    std::cout << kUsage;
+    std::cout << kUsage << hark::app::settings_usage();
     return args.empty() ? 2 : 0;
   }
   const std::string command = args[0];
@@ -59,7 +45,17 @@ int main(int argc, char** argv) {
     std::cout << "hark " << HARK_VERSION << std::endl;
     return 0;
   }
+  if (command == "settings") {
+    if (args.empty()) std::cout << hark::app::settings_usage();
+    else if (args.size() == 1 && args[0] == "--markdown") std::cout << hark::app::settings_markdown();
+    else return usage_error("expected `hark settings [--markdown]`");
+    return 0;
+  }
   if (command == "serve") {
+    if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+      std::cout << kUsage << hark::app::settings_usage();
+      return 0;
+    }
     auto config = hark::app::load_config(args, hark::app::process_env());
     if (!config) return usage_error(config.error().detail);
     return hark::app::serve(*config);
@@ -93,13 +89,17 @@ int main(int argc, char** argv) {
   if (command == "nlu") {
     if (args.empty() || args[0] != "eval") return usage_error("expected `hark nlu eval FILE`");
     args.erase(args.begin());
-    bool verbose = false;
-    std::erase_if(args, [&](const std::string& a) { return a == "-v" ? (verbose = true) : false; });
+    bool verbose = false, classifier_only = false;
+    std::erase_if(args, [&](const std::string& a) {
+      if (a == "-v") return verbose = true;
+      if (a == "--classifier-only") return classifier_only = true;
+      return false;
+    });
     std::vector<std::string> positional;
     auto config = hark::app::load_config(args, hark::app::process_env(), &positional);
     if (!config) return usage_error(config.error().detail);
     if (positional.size() != 1) return usage_error("expected exactly one FILE");
-    return hark::app::nlu_eval(positional[0], config->skills_dirs, verbose);
+    return hark::app::nlu_eval(positional[0], config->skills_dirs, verbose, classifier_only);
   }
   if (command == "transcribe") {
     std::vector<std::string> positional;

@@ -1,6 +1,6 @@
 #include "app/wiring.h"
 
-#include "asr/domain_check.h"
+#include "app/hearing_check.h"
 #include "asr/service.h"
 #include "asr/transcribe.h"
 #include "auth/auth.h"
@@ -31,25 +31,15 @@ constexpr int kExitUsage = 2;  // bad configuration, bad skill file
 std::unique_ptr<store::Store> open_store(const Config& config) {
   std::filesystem::create_directories(config.data_dir);
   if (!config.database_url.empty()) {
-    store::PostgresOptions o;
-    o.pool_size = config.database_pool;
-    return store::open_postgres(config.database_url, o);
+    return store::open_postgres(config.database_url, config.postgres);
   }
   return store::open_sqlite(config.data_dir / "hark.db");
 }
 
-std::string secret_for(const Config& config) {
-  if (!config.jwt_secret.empty()) return config.jwt_secret;
-  return auth::load_or_create_secret(config.data_dir);
-}
-
+// The configured secret, else the one kept in the data directory.
 auth::Options auth_options(const Config& config) {
-  auth::Options o;
-  o.secret = secret_for(config);
-  o.access_ttl = config.access_ttl;
-  o.refresh_grace = config.refresh_grace;
-  o.registrations_per_hour = config.registrations_per_hour;
-  o.allow_register = config.allow_register;
+  auth::Options o = config.auth;
+  if (o.secret.empty()) o.secret = auth::load_or_create_secret(config.data_dir);
   return o;
 }
 
@@ -105,45 +95,25 @@ int serve(const Config& config) {
   }
   dialog::Engine engine(dialog::Options{}, registry, *parser, *store, system_clock());
 
-  server::Options so;
-  so.host = config.host;
-  so.port = config.port;
-  so.io_threads = config.io_threads;
-  so.worker_threads = config.worker_threads;
-  so.max_body_bytes = config.max_body_bytes;
-  so.max_frame_bytes = config.max_frame_bytes;
-  so.max_messages_per_second = config.max_messages_per_second;
-  so.drain_timeout = config.drain_timeout;
-  so.auth_timeout = config.ws_auth_timeout;
-  so.speech_threads = config.speech_threads;
-  so.end_silence = std::chrono::milliseconds(config.end_silence_ms);
-  so.hash_threads = config.hash_threads;
-  so.hash_queue_limit = config.hash_queue_limit;
-  so.header_timeout = std::chrono::seconds(config.header_timeout);
-  so.max_connections_per_address = config.max_connections_per_address;
-  so.max_connections = config.max_connections;
-  so.trusted_proxies = config.trusted_proxies;
   // Decoders load in the background (seconds): the server answers at once, and audio gets
   // speech_unavailable until they are ready.
   std::unique_ptr<asr::SpeechService> speech;
   if (config.speech) {
     asr::ServiceOptions o;
     o.model.cache_dir = config.speech_cache_dir.value_or(config.data_dir / "asr");
-    o.pool.size = config.speech_decoders;
-    o.pool.max_wait = std::chrono::milliseconds(config.speech_max_wait_ms);
-    // The skills' model alone first, kept when its words make a command (asr/domain_check.h).
-    o.pool.decoder.domain_check = asr::parser_domain_check(*parser, registry);
-    o.pool.decoder.command_check = asr::parser_command_check(*parser);
+    o.pool = config.speech_pool;
+    // Two passes, the parser judging which hearing stands (app/hearing_check.h).
+    o.pool.decoder.hearing_check = std::make_shared<ParserHearingCheck>(*parser, registry);
     speech = std::make_unique<asr::SpeechService>(registry, o);
   }
   {
-    server::Server server(so, server::Deps{*auth, *store, engine, registry, system_clock(), speech.get()});
+    server::Server server(config.server, server::Deps{*auth, *store, engine, registry, system_clock(), speech.get()});
     auto port = server.listen();
     if (!port) {
       spdlog::error("{}", port.error().detail);
       return kExitFailure;
     }
-    spdlog::info("hark listening on http://{}:{}", config.host, *port);
+    spdlog::info("hark listening on http://{}:{}", config.server.host, *port);
     server.run();
   }
   // The server (and its worker pool) is gone: nothing writes to the store any more.
@@ -195,11 +165,13 @@ int check_skills(const std::filesystem::path& dir) {
 }
 
 int nlu_eval(const std::filesystem::path& file, const std::vector<std::filesystem::path>& skills_dirs,
-             bool verbose) {
+             bool verbose, bool classifier_only) {
   skills::Registry registry;
   try {
     load_skills(registry, skills_dirs);
-    nlu::Parser parser(registry);
+    nlu::ParserOptions options;
+    options.templates = !classifier_only;  // the statistical stage alone
+    nlu::Parser parser(registry, options);
     nlu::Context ctx;
     // Both halves of the file's fixed split; -v lists the studied half's misses only.
     auto report = nlu::evaluate_split(file, parser, registry, ctx, verbose ? &std::cout : nullptr);
@@ -228,8 +200,7 @@ int transcribe(const std::filesystem::path& wav, const Config& config) {
   nlu::Parser parser(registry);
   // Decodes the way the server does.
   asr::DecoderOptions decoder;
-  decoder.domain_check = asr::parser_domain_check(parser, registry);
-  decoder.command_check = asr::parser_command_check(parser);
+  decoder.hearing_check = std::make_shared<ParserHearingCheck>(parser, registry);
   auto text = asr::transcribe_with_skills(registry, wav, model, decoder);
   if (!text) {
     std::cerr << "error: " << text.error().detail << std::endl;

@@ -20,10 +20,11 @@ int add_user(const Config& config, const std::string& email, const std::string& 
 // "error: FILE:LINE: reason" (exit 2) or a summary (exit 0).
 int check_skills(const std::filesystem::path& dir);
 
-// `hark nlu eval FILE [--skills-dir DIR] [-v]`: intent accuracy on a labelled JSONL file
-// (lines {"text", "expected": [skill names]}), with the most frequent confusions.
+// `hark nlu eval FILE [--skills-dir DIR] [-v] [--classifier-only]`: intent accuracy on a
+// labelled JSONL file (lines {"text", "expected": [skill names]}), with the most frequent
+// confusions; `classifier_only` measures the statistical stage without the templates.
 int nlu_eval(const std::filesystem::path& file, const std::vector<std::filesystem::path>& skills_dirs,
-             bool verbose);
+             bool verbose, bool classifier_only = false);
 
 // `hark transcribe FILE.wav [--skills-dir DIR]`: the transcript and the parsed intent/slots.
 int transcribe(const std::filesystem::path& wav, const Config& config);

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <memory>
 #include <unordered_set>
 
 namespace hark::asr {
@@ -66,41 +67,20 @@ class PocketsphinxRecognizer final : public Recognizer {
   }
 
   Result<std::string> recognize(std::span<const std::int16_t> utterance) override {
-    if (!domain_check_) {
-      return decode(utterance);
-    }
-    std::optional<Result<std::string>> mixed;
-    if (command_check_) {
-      mixed = decode(utterance);
-      if (!*mixed) return *mixed;
-      if (!(*mixed)->empty() && command_check_(**mixed)) return *mixed;
-    }
-    // The skills' model alone hears their commands far better than the mix (the general
-    // model pulls "large" to "launch"), but forces anything else into some command: its
-    // words stand only when the check accepts them (see DecoderOptions::domain_check).
-    ps_set_search(ps_, kDomainSearch);
-    auto domain = decode(utterance);
-    std::optional<std::string> accepted;
-    if (domain && !domain->empty()) {
-      if (domain_check_(*domain)) accepted = *domain;
-      else accepted = next_best_accepted(*domain);
-    }
-    ps_set_search(ps_, kMixedSearch);
-    if (!domain) return domain.error();
-    if (accepted) return *accepted;
-    if (mixed) return *mixed;
-    return decode(utterance);
+    if (!policy_) return decode(utterance);
+    auto heard = policy_->recognize(engine_, utterance);
+    ps_set_search(ps_, kMixedSearch);  // streaming decodes use the mixed model
+    if (!heard) return heard.error();
+    return std::move(heard->words);
   }
 
   // The first search is the skills' model alone; the mixed one is added under this name.
   static constexpr const char* kDomainSearch = "_default";
   static constexpr const char* kMixedSearch = "hark";
 
-  void set_command_check(std::function<bool(std::string_view)> check) { command_check_ = std::move(check); }
-
-  void set_domain_check(std::function<bool(std::string_view)> check, int nbest) {
-    domain_check_ = std::move(check);
-    nbest_ = nbest;
+  void set_policy(std::shared_ptr<const HearingCheck> check, PolicyOptions options) {
+    check_ = std::move(check);
+    policy_.emplace(*check_, options);
   }
 
   std::vector<float> cepstral_mean() override {
@@ -195,7 +175,7 @@ class PocketsphinxRecognizer final : public Recognizer {
   // an interpolated set properly. So the words go into the plain models themselves first,
   // at kAddedWordProb each (backed off to from any history, so "call <name>" works), and
   // the mixed search is rebuilt over them (rebuild_mixed_search). The skills-only search is
-  // left alone: names are free text to it (see domain_check), heard by the mixed pass.
+  // left alone: names are free text to it (see HearingCheck), heard by the mixed pass.
   static constexpr double kAddedWordProb = 1e-3;
 
   static void add_unigram(ngram_model_t* lm, const std::string& w) {
@@ -239,28 +219,35 @@ class PocketsphinxRecognizer final : public Recognizer {
     if (!active.empty()) ps_set_search(ps_, active.c_str());
   }
 
-  std::function<bool(std::string_view)> domain_check_;
-  std::function<bool(std::string_view)> command_check_;
-  int nbest_ = 0;
+  std::shared_ptr<const HearingCheck> check_;
+  std::optional<RecognitionPolicy> policy_;
 
-  // The first of the next best hypotheses of the last utterance that the check accepts: a
-  // stray word from noise often breaks the best one where the runner-up is clean.
-  std::optional<std::string> next_best_accepted(const std::string& best) {
-    if (nbest_ <= 0) return std::nullopt;
-    std::optional<std::string> found;
-    std::unordered_set<std::string> seen = {best};
-    int tried = 0;
-    ps_nbest_t* it = ps_nbest(ps_);
-    for (; it && tried < nbest_ && !found; it = ps_nbest_next(it)) {
-      std::int32_t score = 0;
-      const char* hyp = ps_nbest_hyp(it, &score);
-      if (!hyp || !seen.insert(hyp).second) continue;
-      ++tried;
-      if (*hyp && domain_check_(hyp)) found = hyp;
+  // The two searches of this decoder, for the policy.
+  class Engine final : public TwoPassEngine {
+   public:
+    explicit Engine(PocketsphinxRecognizer& r) : r_(r) {}
+    Result<std::string> decode_domain(std::span<const std::int16_t> utterance) override {
+      ps_set_search(r_.ps_, kDomainSearch);
+      return r_.decode(utterance);
     }
-    if (it) ps_nbest_free(it);
-    return found;
-  }
+    void visit_domain_nbest(const std::function<bool(std::string_view)>& visit) override {
+      ps_nbest_t* it = ps_nbest(r_.ps_);
+      bool more = true;
+      for (; it && more; it = ps_nbest_next(it)) {
+        std::int32_t score = 0;
+        if (const char* hyp = ps_nbest_hyp(it, &score)) more = visit(hyp);
+      }
+      if (it) ps_nbest_free(it);
+    }
+    Result<std::string> decode_mixed(std::span<const std::int16_t> utterance) override {
+      ps_set_search(r_.ps_, kMixedSearch);
+      return r_.decode(utterance);
+    }
+
+   private:
+    PocketsphinxRecognizer& r_;
+  };
+  Engine engine_{*this};
 
   // One whole utterance with the current search.
   Result<std::string> decode(std::span<const std::int16_t> utterance) {
@@ -285,7 +272,7 @@ std::string exp_string(double v) {
 Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, const DecoderOptions& options) {
   const std::string hmm = model.acoustic_dir.string(), dict = model.dictionary.string(),
                     lm = model.domain_lm.string(),
-                    lw = std::to_string(options.domain_language_weight > 0 && options.domain_check
+                    lw = std::to_string(options.domain_language_weight > 0 && options.hearing_check
                                             ? options.domain_language_weight
                                             : options.language_weight),
                     wip = exp_string(options.word_penalty),
@@ -336,8 +323,9 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
     }
     recognizer->keep_models(domain, general, weights);
     ngram_model_free(set);  // the search holds its own reference
-    if (options.domain_check) recognizer->set_domain_check(options.domain_check, options.domain_nbest);
-    if (options.domain_check && options.command_check) recognizer->set_command_check(options.command_check);
+    if (options.hearing_check)
+      recognizer->set_policy(options.hearing_check,
+                             PolicyOptions{.mixed_first = options.mixed_first, .nbest = options.domain_nbest});
   }
   return std::unique_ptr<Recognizer>(std::move(recognizer));
 }

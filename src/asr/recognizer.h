@@ -10,6 +10,7 @@
 // pool, never from network threads.
 #pragma once
 
+#include "asr/recognition_policy.h"
 #include "common/error.h"
 
 #include <chrono>
@@ -82,19 +83,14 @@ struct DecoderOptions {
   int phone_lookahead = 0;       // -pl_window (0 = off)
   double beam = 1e-48;           // -beam
   double word_beam = 7e-29;      // -wbeam
-  // When set, recognize() first decodes with the skills' model alone and keeps those words
-  // when this accepts them (e.g. they parse to a command whose slots are all closed-list or
-  // typed: see asr/domain_check.h); otherwise it decodes with the mixed model. The skills'
-  // model hears its commands far better, especially in noise, but forces any other speech
-  // into some command, so free text (messages, names) must go to the mixed model.
-  // Unset: the mixed model alone. Called on the decoding thread.
-  std::function<bool(std::string_view words)> domain_check;
-  // With domain_check: when set, the mixed model decodes first and its words stand when
-  // this accepts them (they make a command: see asr/domain_check.h); the skills-only pass
-  // runs only for the rest. Without it a built-in command the mix hears right ("call
-  // mom", a contact slot the check must refuse) could be forced into another command by
-  // the skills-only pass ("volume louder"): a wrong action is worse than none.
-  std::function<bool(std::string_view words)> command_check;
+  // When set, recognize() follows the two-pass RecognitionPolicy (asr/recognition_policy.h)
+  // over the skills' model alone and the mixed model, asking this which hearings may stand
+  // (the app's is over the intent parser: app/hearing_check.h). Unset: the mixed model
+  // alone. Called on the decoding thread; shared by the pool's decoders.
+  std::shared_ptr<const HearingCheck> hearing_check;
+  // With hearing_check: the mixed model decodes first and its words stand when they make a
+  // command (RecognitionPolicy step 1).
+  bool mixed_first = true;
   // When the best words of the skills' model are not accepted, up to this many next best
   // hypotheses of the same pass are tried before the mixed model (0: none).
   int domain_nbest = 10;

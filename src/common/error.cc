@@ -18,6 +18,9 @@ std::string_view errc_name(Errc code) {
     case Errc::busy: return "busy";
     case Errc::unavailable: return "unavailable";
     case Errc::internal: return "internal";
+    case Errc::unknown_type: return "unknown_type";
+    case Errc::bad_audio: return "bad_audio";
+    case Errc::speech_unavailable: return "speech_unavailable";
   }
   return "internal";
 }

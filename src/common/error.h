@@ -22,6 +22,11 @@ enum class Errc {
   busy,                 // 503: a bounded resource is exhausted; try again soon
   unavailable,          // 503: a dependency (store, recognizer) is not ready
   internal,             // 500
+  // WebSocket-only codes (PROTOCOL.md, "Speech in practice" and "Rules"); an HTTP answer
+  // with one of them would use the status in the table of server/wire.cc.
+  unknown_type,         // a message "type" the protocol does not know
+  bad_audio,            // an audio chunk that cannot be decoded (dropped, the utterance goes on)
+  speech_unavailable,   // no recognizer: speech is off or still loading
 };
 
 // The snake_case name of a code, as sent to clients in "code".

@@ -50,15 +50,8 @@ Result<void> append(const internal::Deps& deps, std::int64_t user_id, const char
   return {};
 }
 
-boost::json::object response_object(const Answer& a, const std::string& turn_id,
-                                    const std::optional<std::string>& transcript) {
-  boost::json::object out{{"type", "response"}, {"id", make_id("resp_")}, {"turn_id", turn_id},
-                          {"message", a.message}};
-  if (a.action) out["action"] = *a.action;
-  out["intent"] = a.intent;
-  out["expects_reply"] = a.expects_reply;
-  if (transcript) out["transcript"] = *transcript;
-  return out;
+Reply reply_of(const Answer& a, const std::string& turn_id, const std::optional<std::string>& transcript) {
+  return Reply{make_id("resp_"), turn_id, a.message, a.action, a.intent, a.expects_reply, transcript};
 }
 
 }  // namespace
@@ -77,16 +70,12 @@ Engine::Engine(Options options, const skills::Registry& skills, const nlu::Parse
 
 Engine::~Engine() = default;
 
-Result<boost::json::object> Engine::parse(std::int64_t user_id, std::string_view text,
-                                          const std::string& timezone) {
+Result<ParseReply> Engine::parse(std::int64_t user_id, std::string_view text, const std::string& timezone) {
   if (auto ok = check_text(text, options_); !ok) return ok.error();
   auto loaded = internal::load(impl_->deps, user_id, nlu::valid_timezone(timezone) ? timezone : "UTC");
   if (!loaded) return loaded.error();
   nlu::ParseResult p = impl_->deps.parser.parse(trim(text), loaded->context);
-  boost::json::object slots;
-  for (const auto& [name, slot] : p.slots)
-    slots[name] = boost::json::object{{"value", slot.value}, {"raw", slot.raw}};
-  return boost::json::object{{"intent", p.intent}, {"slots", std::move(slots)}, {"confidence", p.confidence}};
+  return ParseReply{std::move(p.intent), std::move(p.slots), p.confidence};
 }
 
 struct Conversation::State {
@@ -126,13 +115,13 @@ Result<QueuedResponse> Conversation::answer(std::string_view text, const std::st
     return answer.error();
   }
   turns.push_back(make_turn(deps, user_id_, "assistant", answer->message, answer->action));
-  QueuedResponse out{response_object(*answer, turn_id, transcript), deps.store.queue_turns(std::move(turns))};
+  QueuedResponse out{reply_of(*answer, turn_id, transcript), deps.store.queue_turns(std::move(turns))};
   next.last = std::move(*answer);
   return out;
 }
 
-Result<boost::json::object> Conversation::on_utterance(std::string_view text, const std::string& turn_id,
-                                                       const std::optional<std::string>& transcript) {
+Result<Reply> Conversation::on_utterance(std::string_view text, const std::string& turn_id,
+                                         const std::optional<std::string>& transcript) {
   internal::DialogState next;
   auto queued = answer(text, turn_id, transcript, next);
   if (!queued) return queued.error();
@@ -153,8 +142,8 @@ Result<QueuedResponse> Conversation::queue_utterance(std::string_view text, cons
 
 Error Conversation::queue_failure(const Error& store_error) { return internal::store_failure(store_error); }
 
-Result<boost::json::object> Conversation::on_confirm(const std::string& action_id, bool confirmed,
-                                                     const std::string& turn_id) {
+Result<Reply> Conversation::on_confirm(const std::string& action_id, bool confirmed,
+                                       const std::string& turn_id) {
   const internal::Deps& deps = engine_.impl_->deps;
   auto& pending = state_->dialog.pending;
   const boost::json::value* id = pending && pending->action ? pending->action->if_contains("id") : nullptr;
@@ -164,7 +153,7 @@ Result<boost::json::object> Conversation::on_confirm(const std::string& action_i
   if (auto ok = append(deps, user_id_, "assistant", out.message, out.action); !ok) return ok.error();
   pending.reset();
   state_->dialog.last = out;
-  return response_object(out, turn_id, std::nullopt);
+  return reply_of(out, turn_id, std::nullopt);
 }
 
 Result<void> Conversation::on_action_result(const std::string& action_id, const std::string& status,

@@ -15,6 +15,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,28 @@ struct Options {
   std::size_t max_utterance_bytes = 4096;
 };
 
+// What the parser read in a sentence, for POST /nlu/parse.
+struct ParseReply {
+  std::string intent;
+  std::map<std::string, nlu::Slot> slots;  // name -> {normalized value, the words said}
+  double confidence = 0.0;
+};
+
+// The answer to one utterance or confirmation: the fields of PROTOCOL.md's "response"
+// message, which server/wire.h encodes.
+struct Reply {
+  std::string id;       // "resp_..."
+  std::string turn_id;  // the server's turn
+  std::string message;  // the text to speak
+  // {"id", "name", "params", "needs_confirmation"}, absent when the app has nothing to do.
+  // Kept as the JSON object dialog/turn.cc builds from the skill and the nlu slot values
+  // (themselves JSON values), and stored as such in the history.
+  std::optional<boost::json::object> action;
+  std::string intent;
+  bool expects_reply = false;  // the answer asks something: the app listens again
+  std::optional<std::string> transcript;  // the words heard, for a spoken utterance
+};
+
 class Engine {
  public:
   // REQUIRES: every argument outlives the engine.
@@ -43,9 +66,9 @@ class Engine {
          store::Store& store, Clock& clock, Random& random);
   ~Engine();
 
-  // POST /nlu/parse: {"intent", "slots": {name: {"value", "raw"}}, "confidence"}.
-  // No side effects, nothing stored. `timezone` as in a session's config.
-  Result<boost::json::object> parse(std::int64_t user_id, std::string_view text,
+  // POST /nlu/parse (server/wire.h encodes it). No side effects, nothing stored.
+  // `timezone` as in a session's config.
+  Result<ParseReply> parse(std::int64_t user_id, std::string_view text,
                                     const std::string& timezone);
 
   const Options& options() const { return options_; }
@@ -59,7 +82,7 @@ class Engine {
 
 // An answer whose history turns are queued in the store but maybe not yet committed.
 struct QueuedResponse {
-  boost::json::object response;
+  Reply response;
   // Send `response` only once this is done without error; when it failed, the turns are
   // not stored and the client gets an error instead (see Conversation::queue_failure).
   std::shared_ptr<store::TurnCommit> stored;
@@ -74,12 +97,11 @@ class Conversation {
   Result<void> set_timezone(const std::string& tz);
   const std::string& timezone() const { return timezone_; }
 
-  // One utterance (typed, or transcribed when `transcript` is set) -> the response object
-  // {"type": "response", "id", "turn_id", "message", "action"?, "intent", "transcript"?}.
+  // One utterance (typed, or transcribed when `transcript` is set) -> the response.
   // Stores the user's words and the answer in the history.
   // Errc::invalid_field for empty text, Errc::too_large for text over the limit.
-  Result<boost::json::object> on_utterance(std::string_view text, const std::string& turn_id,
-                                           const std::optional<std::string>& transcript = {});
+  Result<Reply> on_utterance(std::string_view text, const std::string& turn_id,
+                             const std::optional<std::string>& transcript = {});
 
   // The same, but returns as soon as the turns are queued for the store's next group
   // commit, so the calling thread does not wait for the disk. The connection's context
@@ -92,8 +114,8 @@ class Conversation {
   static Error queue_failure(const Error& store_error);
 
   // A `confirm` message. Errc::not_found when `action_id` is not the pending action.
-  Result<boost::json::object> on_confirm(const std::string& action_id, bool confirmed,
-                                         const std::string& turn_id);
+  Result<Reply> on_confirm(const std::string& action_id, bool confirmed,
+                           const std::string& turn_id);
 
   // An `action_result` message, kept in the history. Errc::invalid_field for a bad status.
   Result<void> on_action_result(const std::string& action_id, const std::string& status,

@@ -1,5 +1,7 @@
 #include "dialog/random.h"
 
+#include "common/id.h"
+
 #include <mutex>
 #include <random>
 
@@ -32,14 +34,6 @@ Random& default_random() {
   return random;
 }
 
-std::string make_id(std::string_view prefix) {
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  // A generator of its own, so an injected Random can never make ids collide.
-  static MtRandom random;
-  std::string id(prefix);
-  for (int i = 0; i < 12; ++i) id += kAlphabet[random.below(kAlphabet.size())];
-  return id;
-}
+std::string make_id(std::string_view prefix) { return new_id(prefix, 12); }
 
 }  // namespace hark::dialog

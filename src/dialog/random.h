@@ -19,7 +19,7 @@ class Random {
 // A Mersenne twister seeded from std::random_device. Thread-safe.
 Random& default_random();
 
-// `prefix` + 12 url-safe characters from a seeded generator, e.g. "act_Xq3-9fZ_a0bK".
+// hark::new_id (common/id.h) with 12 digits: `prefix` + 12 hex digits, e.g. "act_3f9c04ab17de".
 std::string make_id(std::string_view prefix);
 
 }  // namespace hark::dialog

@@ -1,7 +1,7 @@
 #include "server/api.h"
 
 #include "asr/service.h"
-#include "server/errors.h"
+#include "server/wire.h"
 #include "server/json_util.h"
 #include "server/payloads.h"
 #include "server/static_files.h"
@@ -119,20 +119,6 @@ std::optional<std::int64_t> to_int(std::string_view s) {
 }
 
 }  // namespace
-
-std::string new_id(std::string_view prefix) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(prefix);
-  for (int part = 0; part < 2; ++part) {
-    auto v = rng();
-    for (int i = 0; i < 8; ++i, v >>= 8) {
-      id.push_back(kHex[(v >> 4) & 0xF]);
-      id.push_back(kHex[v & 0xF]);
-    }
-  }
-  return id;
-}
 
 HttpResponse json_response(int status, const json::value& body) {
   return HttpResponse{status, "application/json", json::serialize(body), {}, {}};
@@ -394,9 +380,9 @@ HttpResponse Api::do_chat(const HttpRequest& req) {
     if (auto r = entry->conversation->set_timezone(**tz); !r) return error_response(r.error());
   }
   metrics_.add_utterance();
-  auto response = entry->conversation->on_utterance(**text, new_id("turn_"));
-  if (!response) return error_response(response.error());
-  return json_response(200, *response);
+  auto reply = entry->conversation->on_utterance(**text, new_id("turn_"));
+  if (!reply) return error_response(reply.error());
+  return HttpResponse{200, "application/json", response_frame(*reply), {}, {}};
 }
 
 HttpResponse Api::do_history(const HttpRequest& req) {
@@ -419,21 +405,10 @@ HttpResponse Api::do_history(const HttpRequest& req) {
   }
   auto turns = deps_.store.history(who.user_id, limit, before);
   if (!turns) return error_response(turns.error());
-  json::array items;
-  for (const auto& t : *turns) {
-    json::object item{{"id", t.id}, {"role", t.role}, {"text", t.text},
-                      {"created_at", iso8601_utc(t.created_at)}};
-    if (!t.action_json.empty()) {
-      boost::system::error_code ec;
-      auto action = json::parse(t.action_json, ec);
-      if (!ec && action.is_object()) item["action"] = std::move(action);
-    }
-    items.push_back(std::move(item));
-  }
-  json::value next = nullptr;
   // A short page is the last one; a full page may have more behind it.
+  std::optional<std::int64_t> next;
   if (!turns->empty() && static_cast<int>(turns->size()) == limit) next = turns->back().id;
-  return json_response(200, json::object{{"items", std::move(items)}, {"next_before", next}});
+  return json_response(200, history_json(*turns, next));
 }
 
 HttpResponse Api::do_clear_history(const HttpRequest& req) {
@@ -466,14 +441,7 @@ HttpResponse Api::do_get_contacts(const HttpRequest& req) {
   HARK_TRY_AUTH(who);
   auto contacts = deps_.store.contacts(who.user_id);
   if (!contacts) return error_response(contacts.error());
-  json::array out;
-  for (const auto& c : *contacts) {
-    json::array phones(c.phones.begin(), c.phones.end());
-    json::array aliases(c.aliases.begin(), c.aliases.end());
-    out.push_back(json::object{{"name", c.name}, {"phones", std::move(phones)},
-                               {"aliases", std::move(aliases)}});
-  }
-  return json_response(200, out);
+  return json_response(200, contacts_json(*contacts));
 }
 
 HttpResponse Api::do_parse(const HttpRequest& req) {
@@ -486,7 +454,7 @@ HttpResponse Api::do_parse(const HttpRequest& req) {
   if (!tz) return error_response(tz.error());
   auto result = deps_.engine.parse(who.user_id, **text, tz->value_or("UTC"));
   if (!result) return error_response(result.error());
-  return json_response(200, *result);
+  return json_response(200, parse_json(*result));
 }
 
 HttpResponse Api::do_readyz(const HttpRequest& req) {

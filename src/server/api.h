@@ -3,6 +3,8 @@
 // calls in here; blocking routes are run on the worker pool.
 #pragma once
 
+#include "common/id.h"
+
 #include "auth/auth.h"
 #include "server/chat_sessions.h"
 #include "server/metrics.h"
@@ -96,6 +98,5 @@ class Api {
 };
 
 // Shared with the WebSocket side.
-std::string new_id(std::string_view prefix);  // random, url-safe, unique enough for ids
 
 }  // namespace hark::server

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,11 +96,33 @@ class WsConnection {
   // checked recently and the utterance already had its answer), so the caller may run it
   // on the network thread instead of the worker pool.
   bool binary_is_cheap() const;
+  // The text message types an authenticated connection handles, in its table's order.
+  static std::vector<std::string_view> text_types();
 
  private:
   WsOutput authenticate(std::string_view frame);
   bool login_still_valid();
   using ReplyTo = const boost::json::value*;  // the client message's "id", or null
+
+  // The text messages of an authenticated connection (PROTOCOL.md, "Client to server"):
+  // one row per type, `checks_login` when the message needs the login still valid.
+  using TextHandler = void (WsConnection::*)(const boost::json::object& msg, ReplyTo reply_to,
+                                             WsOutput& out);
+  struct TextRoute {
+    std::string_view type;
+    bool checks_login;
+    TextHandler handle;
+  };
+  static std::span<const TextRoute> text_routes();
+  static const TextRoute* find_text_route(std::string_view type);
+  void on_ping(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
+  void on_reauth(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
+  void on_utterance_text(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
+  void on_confirm(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
+  void on_action_result(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
+  void on_cancel_message(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
+  void on_audio_message(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
+  void on_audio_end_message(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
   void on_config(const boost::json::object& msg, ReplyTo reply_to, WsOutput& out);
   // Speech (ws_speech.cc). A chunk or an audio_end is queued for on_speech; without a
   // ready recognizer the utterance answers one speech_unavailable error instead.
@@ -110,9 +133,12 @@ class WsConnection {
   asr::StreamOptions stream_options() const;
   void speech_update(const asr::StreamUpdate& update, WsOutput& out);
   void speech_error(const Error& e, WsOutput& out);
-  // With `tts` on: the response's message as a spoken WAV (an `audio` message after it).
-  void speak(const boost::json::object& response, WsOutput& out);
-  void error(WsOutput& out, std::string_view code, std::string_view detail,
+  // The reply, serialized once into its frame, then (with `tts` on) its message as a
+  // spoken WAV (an `audio` message after it).
+  void send_reply(const dialog::Reply& reply, WsOutput& out);
+  void speak(const dialog::Reply& reply, WsOutput& out);
+  // Every error frame goes through these, which count it in the metrics once.
+  void error(WsOutput& out, Errc code, std::string_view detail,
              const std::optional<std::string>& turn_id, ReplyTo reply_to);
   void error(WsOutput& out, const Error& e, const std::optional<std::string>& turn_id,
              ReplyTo reply_to);

@@ -4,7 +4,7 @@
 #include "asr/service.h"
 #include "asr/speech_stream.h"
 #include "server/api.h"
-#include "server/errors.h"
+#include "server/wire.h"
 #include "server/ws_protocol.h"
 #include "tts/speak.h"
 
@@ -21,11 +21,6 @@ namespace {
 const char* const kUnavailable = "Speech recognition is not available on this server; send text.";
 const char* const kLoading = "Speech recognition is still starting; try again in a few seconds.";
 
-std::string transcript(const std::string& turn_id, const std::string& text, bool final) {
-  return json::serialize(
-      json::object{{"type", "transcript"}, {"turn_id", turn_id}, {"text", text}, {"final", final}});
-}
-
 std::string base64(std::string_view bytes) {
   std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
@@ -36,19 +31,16 @@ std::string base64(std::string_view bytes) {
 
 }  // namespace
 
-void WsConnection::speak(const json::object& response, WsOutput& out) {
+void WsConnection::speak(const dialog::Reply& reply, WsOutput& out) {
   if (!tts_) return;
-  const auto* message = response.if_contains("message");
-  if (!message || !message->is_string() || message->get_string().empty()) return;
-  auto wav = tts::speak_wav(message->get_string());
+  if (reply.message.empty()) return;
+  auto wav = tts::speak_wav(reply.message);
   if (!wav) {
     // The answer itself went out; only its sound is missing.
     spdlog::warn("tts: {}", wav.error().detail);
     return;
   }
-  json::object audio{{"type", "audio"}, {"format", "wav"}, {"content", base64(*wav)}};
-  if (const auto* turn = response.if_contains("turn_id")) audio["turn_id"] = *turn;
-  out.messages.push_back(json::serialize(audio));
+  out.messages.push_back(audio_frame(base64(*wav), reply.turn_id));
 }
 
 asr::StreamOptions WsConnection::stream_options() const {
@@ -94,7 +86,7 @@ void WsConnection::on_audio_chunk(std::string_view bytes, ReplyTo reply_to, WsOu
   if (audio_answered_) return;  // the rest of an utterance that already had its error
   if (!deps_.speech || !deps_.speech->pool()) {
     const bool loading = deps_.speech && deps_.speech->state() == asr::SpeechService::State::loading;
-    error(out, "speech_unavailable", loading ? kLoading : kUnavailable, audio_turn_, reply_to);
+    error(out, Errc::speech_unavailable, loading ? kLoading : kUnavailable, audio_turn_, reply_to);
     audio_answered_ = true;
     answered_since_end_ = true;
     return;
@@ -110,7 +102,7 @@ void WsConnection::on_audio_end(ReplyTo reply_to, WsOutput& out) {
     // Nothing to decode. An audio_end with no audio at all since the last answer gets
     // speech_unavailable when speech is off, so a client never waits for nothing.
     if (!answered_since_end_ && !audio_answered_ && (!deps_.speech || !deps_.speech->pool()))
-      error(out, "speech_unavailable", kUnavailable, new_id("turn_"), reply_to);
+      error(out, Errc::speech_unavailable, kUnavailable, new_id("turn_"), reply_to);
     audio_turn_.reset();
     audio_answered_ = false;
     answered_since_end_ = false;
@@ -124,13 +116,12 @@ void WsConnection::speech_error(const Error& e, WsOutput& out) {
   const ReplyTo reply_to = pending_reply_to_.is_null() ? nullptr : &pending_reply_to_;
   if (e.code == Errc::busy) {
     // The utterance is dropped; its remainder is only end-pointed (SpeechStream).
-    metrics_.record_error("busy");
-    error(out, "busy", "Every speech recognizer is busy; say it again in a moment.", audio_turn_,
+    error(out, Errc::busy, "Every speech recognizer is busy; say it again in a moment.", audio_turn_,
           reply_to);
     audio_answered_ = true;
   } else if (e.code == Errc::bad_request || e.code == Errc::too_large) {
     // This chunk is dropped; the utterance goes on.
-    error(out, e.code == Errc::too_large ? "too_large" : "bad_audio", e.detail, audio_turn_,
+    error(out, e.code == Errc::too_large ? Errc::too_large : Errc::bad_audio, e.detail, audio_turn_,
           reply_to);
   } else {
     spdlog::warn("speech: {}", e.detail);
@@ -143,7 +134,7 @@ void WsConnection::speech_error(const Error& e, WsOutput& out) {
 void WsConnection::speech_update(const asr::StreamUpdate& update, WsOutput& out) {
   if (!audio_turn_) audio_turn_ = new_id("turn_");
   if (update.partial && !audio_answered_)
-    out.messages.push_back(transcript(*audio_turn_, *update.partial, false));
+    out.messages.push_back(transcript_frame(*audio_turn_, *update.partial, false));
   if (!update.ended) return;
   const std::string turn_id = *audio_turn_;
   const bool answered = audio_answered_;
@@ -155,10 +146,10 @@ void WsConnection::speech_update(const asr::StreamUpdate& update, WsOutput& out)
     // it itself and got no answer since its last audio_end (it is waiting for one): then
     // an empty final transcript says that nothing was heard.
     if (pending_end_ && !answered_since_end_)
-      out.messages.push_back(transcript(turn_id, "", true));
+      out.messages.push_back(transcript_frame(turn_id, "", true));
     return;
   }
-  out.messages.push_back(transcript(turn_id, update.final_text, true));
+  out.messages.push_back(transcript_frame(turn_id, update.final_text, true));
   answered_since_end_ = true;
   metrics_.add_utterance();
   auto response = conversation_->on_utterance(update.final_text, turn_id, update.final_text);
@@ -166,8 +157,7 @@ void WsConnection::speech_update(const asr::StreamUpdate& update, WsOutput& out)
     error(out, response.error(), turn_id, pending_reply_to_.is_null() ? nullptr : &pending_reply_to_);
     return;
   }
-  out.messages.push_back(json::serialize(*response));
-  speak(*response, out);
+  send_reply(*response, out);
 }
 
 WsOutput WsConnection::on_speech() {
@@ -195,7 +185,7 @@ WsOutput WsConnection::on_speech() {
     else if (update->ended)
       speech_update(*update, out);
     else if (!answered_since_end_)
-      out.messages.push_back(transcript(new_id("turn_"), "", true));  // no audio at all
+      out.messages.push_back(transcript_frame(new_id("turn_"), "", true));  // no audio at all
     audio_turn_.reset();
     audio_answered_ = false;
     answered_since_end_ = false;

@@ -36,12 +36,12 @@ class ConfigFile {
 TEST(Config, DefaultsWithNothingSet) {
   auto c = load_config({}, env_of({}));
   ASSERT_TRUE(c.has_value());
-  EXPECT_EQ(c->host, "0.0.0.0");
-  EXPECT_EQ(c->port, 8000);
+  EXPECT_EQ(c->server.host, "0.0.0.0");
+  EXPECT_EQ(c->server.port, 8000);
   EXPECT_EQ(c->data_dir, std::filesystem::path("./data"));
   EXPECT_TRUE(c->skills_dirs.empty());
-  EXPECT_TRUE(c->allow_register);
-  EXPECT_EQ(c->access_ttl.count(), 3600);
+  EXPECT_TRUE(c->auth.allow_register);
+  EXPECT_EQ(c->auth.access_ttl.count(), 3600);
 }
 
 TEST(Config, FlagsInBothSpellings) {
@@ -50,15 +50,15 @@ TEST(Config, FlagsInBothSpellings) {
                         "--threads", "3", "--workers", "4", "--log-level", "debug"},
                        env_of({}));
   ASSERT_TRUE(c.has_value()) << c.error().detail;
-  EXPECT_EQ(c->host, "127.0.0.1");
-  EXPECT_EQ(c->port, 0);
+  EXPECT_EQ(c->server.host, "127.0.0.1");
+  EXPECT_EQ(c->server.port, 0);
   EXPECT_EQ(c->data_dir, std::filesystem::path("d1"));
   ASSERT_EQ(c->skills_dirs.size(), 2u);
   EXPECT_EQ(c->skills_dirs[1], std::filesystem::path("b"));
-  EXPECT_FALSE(c->allow_register);
-  EXPECT_EQ(c->access_ttl.count(), 60);
-  EXPECT_EQ(c->io_threads, 3);
-  EXPECT_EQ(c->worker_threads, 4);
+  EXPECT_FALSE(c->auth.allow_register);
+  EXPECT_EQ(c->auth.access_ttl.count(), 60);
+  EXPECT_EQ(c->server.io_threads, 3);
+  EXPECT_EQ(c->server.worker_threads, 4);
   EXPECT_EQ(c->log_level, "debug");
 }
 
@@ -68,10 +68,10 @@ TEST(Config, FlagsBeatEnvironmentWhichBeatsFile) {
                        env_of({{"HARK_CONFIG", file.path()}, {"HARK_PORT", "8500"},
                                {"HARK_DATA_DIR", "from_env"}}));
   ASSERT_TRUE(c.has_value()) << c.error().detail;
-  EXPECT_EQ(c->port, 9000);                                  // flag
+  EXPECT_EQ(c->server.port, 9000);                                  // flag
   EXPECT_EQ(c->data_dir, std::filesystem::path("from_env"));  // environment
-  EXPECT_EQ(c->host, "10.0.0.1");                            // file
-  EXPECT_EQ(c->worker_threads, 5);                           // file
+  EXPECT_EQ(c->server.host, "10.0.0.1");                            // file
+  EXPECT_EQ(c->server.worker_threads, 5);                           // file
 }
 
 TEST(Config, SkillsDirFromEnvironmentIsColonSeparated) {
@@ -90,7 +90,7 @@ TEST(Config, AllowRegisterFromEnvironment) {
   for (std::string off : {"0", "false", "No", "off"}) {
     auto c = load_config({}, env_of({{"HARK_ALLOW_REGISTER", off}}));
     ASSERT_TRUE(c.has_value()) << off;
-    EXPECT_FALSE(c->allow_register) << off;
+    EXPECT_FALSE(c->auth.allow_register) << off;
   }
   auto bad = load_config({}, env_of({{"HARK_ALLOW_REGISTER", "maybe"}}));
   ASSERT_FALSE(bad.has_value());
@@ -104,20 +104,20 @@ TEST(Config, AbuseLimitsFromFileAndEnvironment) {
       "max_connections_per_address: 10\nrefresh_grace: 0\nregistrations_per_hour: 0\n");
   auto c = load_config({"--config", file.path()}, env_of({{"HARK_HASH_QUEUE_LIMIT", "4"}}));
   ASSERT_TRUE(c.has_value()) << c.error().detail;
-  EXPECT_EQ(c->trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.0.0.2"}));
-  EXPECT_EQ(c->hash_threads, 2);
-  EXPECT_EQ(c->hash_queue_limit, 4);
-  EXPECT_EQ(c->header_timeout, 3);
-  EXPECT_EQ(c->max_connections_per_address, 10);
-  EXPECT_EQ(c->refresh_grace.count(), 0);
-  EXPECT_EQ(c->registrations_per_hour, 0);
+  EXPECT_EQ(c->server.trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.0.0.2"}));
+  EXPECT_EQ(c->server.hash_threads, 2);
+  EXPECT_EQ(c->server.hash_queue_limit, 4);
+  EXPECT_EQ(c->server.header_timeout.count(), 3);
+  EXPECT_EQ(c->server.max_connections_per_address, 10);
+  EXPECT_EQ(c->auth.refresh_grace.count(), 0);
+  EXPECT_EQ(c->auth.registrations_per_hour, 0);
   auto env = load_config({}, env_of({{"HARK_TRUSTED_PROXIES", "10.1.1.1, 10.1.1.2"}}));
   ASSERT_TRUE(env.has_value());
-  EXPECT_EQ(env->trusted_proxies, (std::vector<std::string>{"10.1.1.1", "10.1.1.2"}));
+  EXPECT_EQ(env->server.trusted_proxies, (std::vector<std::string>{"10.1.1.1", "10.1.1.2"}));
   auto defaults = load_config({}, env_of({}));
   ASSERT_TRUE(defaults.has_value());
-  EXPECT_TRUE(defaults->trusted_proxies.empty());
-  EXPECT_EQ(defaults->refresh_grace.count(), 30);
+  EXPECT_TRUE(defaults->server.trusted_proxies.empty());
+  EXPECT_EQ(defaults->auth.refresh_grace.count(), 30);
   EXPECT_FALSE(load_config({}, env_of({{"HARK_HEADER_TIMEOUT", "0"}})).has_value());
 }
 
@@ -178,27 +178,27 @@ TEST(Config, FileSkillsDirsAsList) {
   ASSERT_TRUE(c.has_value()) << c.error().detail;
   ASSERT_EQ(c->skills_dirs.size(), 2u);
   EXPECT_EQ(c->skills_dirs[0], std::filesystem::path("first"));
-  EXPECT_FALSE(c->allow_register);
+  EXPECT_FALSE(c->auth.allow_register);
 }
 
 TEST(Config, DatabaseUrlFromFlagEnvironmentOrFile) {
   auto none = load_config({}, env_of({}));
   ASSERT_TRUE(none.has_value());
   EXPECT_EQ(none->database_url, "");  // SQLite
-  EXPECT_EQ(none->database_pool, 4);
+  EXPECT_EQ(none->postgres.pool_size, 4);
 
   ConfigFile file("database_url: postgresql://file@db/hark\ndatabase_pool: 7\n");
   auto from_file = load_config({"--config", file.path()}, env_of({}));
   ASSERT_TRUE(from_file.has_value()) << from_file.error().detail;
   EXPECT_EQ(from_file->database_url, "postgresql://file@db/hark");
-  EXPECT_EQ(from_file->database_pool, 7);
+  EXPECT_EQ(from_file->postgres.pool_size, 7);
 
   auto from_env = load_config({"--config", file.path()},
                               env_of({{"HARK_DATABASE_URL", "postgresql://env@db/hark"},
                                       {"HARK_DATABASE_POOL", "9"}}));
   ASSERT_TRUE(from_env.has_value()) << from_env.error().detail;
   EXPECT_EQ(from_env->database_url, "postgresql://env@db/hark");
-  EXPECT_EQ(from_env->database_pool, 9);
+  EXPECT_EQ(from_env->postgres.pool_size, 9);
 
   auto from_flag = load_config({"--database-url=postgres://flag@db/hark"},
                                env_of({{"HARK_DATABASE_URL", "postgresql://env@db/hark"}}));

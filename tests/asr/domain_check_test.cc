@@ -1,10 +1,10 @@
-// parser_domain_check: which words of the skills' model alone may stand as the transcript,
+// ParserHearingCheck: which words of the skills' model alone may stand as the transcript,
 // and the parser's tolerance of stray words in a user skill's spoken command.
-#include "asr/domain_check.h"
+#include "app/hearing_check.h"
 
 #include <gtest/gtest.h>
 
-namespace hark::asr {
+namespace hark::app {
 namespace {
 
 // A user skill like examples/skills/coffee.yaml, small enough to read here.
@@ -31,11 +31,12 @@ class DomainCheckTest : public ::testing::Test {
     registry_.load_builtin();
     registry_.add(tea_skill());
     parser_ = std::make_unique<nlu::Parser>(registry_);
-    check_ = parser_domain_check(*parser_, registry_);
+    hearing_ = std::make_unique<ParserHearingCheck>(*parser_, registry_);
   }
+  bool check_(std::string_view words) const { return hearing_->accepts_domain(words); }
   skills::Registry registry_;
   std::unique_ptr<nlu::Parser> parser_;
-  std::function<bool(std::string_view)> check_;
+  std::unique_ptr<ParserHearingCheck> hearing_;
 };
 
 TEST_F(DomainCheckTest, AcceptsCommandsOfClosedAndTypedSlots) {
@@ -54,6 +55,13 @@ TEST_F(DomainCheckTest, RejectsWordsThatAreNoCommand) {
   EXPECT_FALSE(check_(""));
 }
 
+TEST_F(DomainCheckTest, CommandCheckTakesAnyTemplateMatch) {
+  // The mixed model's hearing stands for any command, names and free text included.
+  EXPECT_TRUE(hearing_->is_command("call mom"));
+  EXPECT_TRUE(hearing_->is_command("can i have a large green tea"));
+  EXPECT_FALSE(hearing_->is_command("the the of a in"));
+}
+
 TEST_F(DomainCheckTest, UserSkillToleratesAStrayWord) {
   // A recognizer often leaves a stray word at the edge of a spoken command.
   const auto r = parser_->parse("can i have a large green tea today", nlu::Context{});
@@ -68,4 +76,4 @@ TEST_F(DomainCheckTest, UserSkillToleratesAStrayWord) {
 }
 
 }  // namespace
-}  // namespace hark::asr
+}  // namespace hark::app

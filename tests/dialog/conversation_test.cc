@@ -19,24 +19,15 @@ class ConversationTest : public ::testing::Test {
  protected:
   ConversationTest() : convo_(*world_.engine, world_.user_id) {}
 
-  json::object say(const std::string& text) {
+  Reply say(const std::string& text) {
     auto r = convo_.on_utterance(text, "turn_" + std::to_string(++turns_));
     EXPECT_TRUE(r) << text << ": " << (r ? "" : r.error().detail);
-    return r ? *r : json::object{};
+    return r ? *r : Reply{"", "", "<no message>", std::nullopt, "<no intent>", false, std::nullopt};
   }
 
-  static std::string message(const json::object& r) {
-    auto m = r.if_contains("message");
-    return m && m->is_string() ? std::string(m->as_string()) : "<no message>";
-  }
-  static std::string intent(const json::object& r) {
-    auto m = r.if_contains("intent");
-    return m && m->is_string() ? std::string(m->as_string()) : "<no intent>";
-  }
-  static const json::object* action(const json::object& r) {
-    auto a = r.if_contains("action");
-    return a && a->is_object() ? &a->as_object() : nullptr;
-  }
+  static std::string message(const Reply& r) { return r.message; }
+  static std::string intent(const Reply& r) { return r.intent; }
+  static const json::object* action(const Reply& r) { return r.action ? &*r.action : nullptr; }
 
   std::vector<store::Turn> history() { return world_.store->history(world_.user_id, 100, 0).value(); }
 
@@ -47,12 +38,11 @@ class ConversationTest : public ::testing::Test {
 
 TEST_F(ConversationTest, TheGuideExampleComesOutExactly) {
   auto r = say("Call Mom");
-  EXPECT_EQ(r.at("type"), "response");
-  EXPECT_EQ(r.at("turn_id"), "turn_1");
-  EXPECT_TRUE(r.at("id").as_string().starts_with("resp_"));
+  EXPECT_EQ(r.turn_id, "turn_1");
+  EXPECT_TRUE(r.id.starts_with("resp_"));
   EXPECT_EQ(message(r), "Calling Mom.");
   EXPECT_EQ(intent(r), "call");
-  EXPECT_FALSE(r.contains("transcript"));
+  EXPECT_FALSE(r.transcript);
   const json::object* a = action(r);
   ASSERT_TRUE(a);
   EXPECT_EQ(a->at("name"), "call");
@@ -69,7 +59,7 @@ TEST_F(ConversationTest, TheGuideExampleComesOutExactly) {
   EXPECT_EQ(b->at("name"), "call");
   EXPECT_EQ(b->at("params"), (json::object{{"target", "Mom"}}));
   EXPECT_EQ(b->at("needs_confirmation"), false);
-  EXPECT_NE(yes.at("id"), r.at("id"));
+  EXPECT_NE(yes.id, r.id);
 
   // Confirmed once: a second "yes" has nothing to confirm.
   EXPECT_FALSE(action(say("yes")));
@@ -77,10 +67,10 @@ TEST_F(ConversationTest, TheGuideExampleComesOutExactly) {
 
 // A response that asks something tells the app to listen again without a wake word.
 TEST_F(ConversationTest, ResponsesThatAskExpectAReply) {
-  EXPECT_EQ(say("Call Mom").at("expects_reply"), true);  // the confirmation
-  EXPECT_EQ(say("yes").at("expects_reply"), false);
-  EXPECT_EQ(say("what time is it").at("expects_reply"), false);
-  EXPECT_EQ(say("send a message").at("expects_reply"), true);  // who to?
+  EXPECT_EQ(say("Call Mom").expects_reply, true);  // the confirmation
+  EXPECT_EQ(say("yes").expects_reply, false);
+  EXPECT_EQ(say("what time is it").expects_reply, false);
+  EXPECT_EQ(say("send a message").expects_reply, true);  // who to?
 }
 
 TEST_F(ConversationTest, OtherWaysToSayYes) {
@@ -118,7 +108,7 @@ TEST_F(ConversationTest, ConfirmMessages) {
   EXPECT_EQ(wrong.error().code, Errc::not_found);
   auto ok = convo_.on_confirm(id, true, "t2");
   ASSERT_TRUE(ok);
-  EXPECT_EQ(ok->at("turn_id"), "t2");
+  EXPECT_EQ(ok->turn_id, "t2");
   ASSERT_TRUE(action(*ok));
   EXPECT_EQ(action(*ok)->at("id"), json::value(id));
   EXPECT_EQ(action(*ok)->at("needs_confirmation"), false);
@@ -203,7 +193,7 @@ TEST_F(ConversationTest, RepeatSaysTheLastAnswerAgain) {
   auto again = say("repeat that");
   EXPECT_EQ(intent(again), "repeat");
   EXPECT_EQ(message(again), message(joke));
-  EXPECT_NE(again.at("id"), joke.at("id"));
+  EXPECT_NE(again.id, joke.id);
 
   auto call = say("Call Mom");
   auto call_again = say("repeat that");
@@ -333,8 +323,8 @@ TEST_F(ConversationTest, NonsenseFallsBack) {
 TEST_F(ConversationTest, TranscriptIsEchoedAndStored) {
   auto r = convo_.on_utterance("call mom", "t9", std::string("call mom"));
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->at("transcript"), "call mom");
-  EXPECT_EQ(r->at("turn_id"), "t9");
+  EXPECT_EQ(r->transcript, "call mom");
+  EXPECT_EQ(r->turn_id, "t9");
   EXPECT_EQ(history().back().text, "call mom");
 }
 
@@ -351,10 +341,10 @@ TEST_F(ConversationTest, TimeZoneOfTheSession) {
 TEST_F(ConversationTest, ParseHasNoSideEffects) {
   auto p = world_.engine->parse(world_.user_id, "Call Mom", "UTC");
   ASSERT_TRUE(p);
-  EXPECT_EQ(p->at("intent"), "call");
-  EXPECT_EQ(p->at("slots").at("target").at("value"), "Mom");
-  EXPECT_EQ(p->at("slots").at("target").at("raw"), "Mom");
-  EXPECT_GT(p->at("confidence").to_number<double>(), 0.0);
+  EXPECT_EQ(p->intent, "call");
+  EXPECT_EQ(p->slots.at("target").value, "Mom");
+  EXPECT_EQ(p->slots.at("target").raw, "Mom");
+  EXPECT_GT(p->confidence, 0.0);
   auto none = world_.engine->parse(world_.user_id, "", "UTC");
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, Errc::invalid_field);
@@ -385,7 +375,7 @@ class StoreFailureTest : public ::testing::Test {
 TEST_F(StoreFailureTest, HistoryWriteFailsThenRecovers) {
   auto call = convo_.on_utterance("Call Mom", "t1");
   ASSERT_TRUE(call);
-  auto id = call->at("action").at("id");
+  auto id = call->action.value().at("id");
   failing_.fail_turns = true;
   auto yes = convo_.on_utterance("yes", "t2");
   ASSERT_FALSE(yes);
@@ -394,9 +384,9 @@ TEST_F(StoreFailureTest, HistoryWriteFailsThenRecovers) {
   // The pending action survived the failed turn.
   auto retry = convo_.on_utterance("yes", "t3");
   ASSERT_TRUE(retry);
-  ASSERT_TRUE(retry->contains("action"));
-  EXPECT_EQ(retry->at("action").at("id"), id);
-  EXPECT_EQ(retry->at("action").at("needs_confirmation"), false);
+  ASSERT_TRUE(retry->action);
+  EXPECT_EQ(retry->action->at("id"), id);
+  EXPECT_EQ(retry->action->at("needs_confirmation"), false);
 }
 
 // A queued utterance answers before its turns are stored; the context moves on at once, the
@@ -405,12 +395,12 @@ TEST_F(StoreFailureTest, QueuedUtteranceMovesOnAndReportsItsCommit) {
   auto call = convo_.queue_utterance("Call Mom", "t1");
   ASSERT_TRUE(call) << call.error().detail;
   ASSERT_TRUE(call->stored);
-  auto id = call->response.at("action").at("id");
-  EXPECT_EQ(call->response.at("turn_id"), "t1");
+  auto id = call->response.action.value().at("id");
+  EXPECT_EQ(call->response.turn_id, "t1");
   // "yes" right behind it, before waiting, confirms the pending call.
   auto yes = convo_.queue_utterance("yes", "t2");
   ASSERT_TRUE(yes);
-  EXPECT_EQ(yes->response.at("action").at("id"), id);
+  EXPECT_EQ(yes->response.action.value().at("id"), id);
   ASSERT_TRUE(call->stored->wait());
   ASSERT_TRUE(yes->stored->wait());
   auto history = world_.store->history(world_.user_id, 10, 0);
@@ -447,7 +437,7 @@ TEST_F(StoreFailureTest, ContactsAndListsFailures) {
   failing_.fail_lists = false;
   auto ok = convo_.on_utterance("add milk to my shopping list", "t3");
   ASSERT_TRUE(ok);
-  EXPECT_EQ(ok->at("message"), "I've added milk to your shopping list.");
+  EXPECT_EQ(ok->message, "I've added milk to your shopping list.");
   failing_.fail_turns = true;
   auto result = convo_.on_action_result("act_x", "done", "");
   ASSERT_FALSE(result);

@@ -20,7 +20,7 @@
 //
 // By default it decodes the way the server does: the mixed model first, its words kept when
 // they make a command (a template match); else the skills' model alone, its words kept when
-// they parse to a command of closed-list/typed slots (asr/domain_check.h, trying up to
+// they parse to a command of closed-list/typed slots (app/hearing_check.h, trying up to
 // --nbest runner-up hypotheses); else the mixed model's words. --domain-first: skip the first
 // mixed pass. --one-pass: the mixed model alone.
 // --out writes a line per decode: file, clean/noisy, ok/FAIL, transcript, what was wrong,
@@ -34,7 +34,7 @@
 // underscores ("orderDrink" = "order_drink").
 // Also printed: the share of commands whose transcript contains every labelled slot phrase
 // (or a synonym), a measure of the recognizer alone.
-#include "asr/domain_check.h"
+#include "app/hearing_check.h"
 #include "asr/language_model.h"
 #include "asr/transcribe.h"
 #include "audio/audio.h"
@@ -249,6 +249,21 @@ struct Tally {
   double audio_s = 0, cpu_s = 0;
 };
 
+// The server's check, noting the last words of the skills' model it was asked about.
+class RecordingCheck final : public asr::HearingCheck {
+ public:
+  RecordingCheck(const asr::HearingCheck& check, std::string& last) : check_(check), last_(last) {}
+  bool accepts_domain(std::string_view words) const override {
+    last_ = words;
+    return check_.accepts_domain(words);
+  }
+  bool is_command(std::string_view words) const override { return check_.is_command(words); }
+
+ private:
+  const asr::HearingCheck& check_;
+  std::string& last_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -336,14 +351,11 @@ int main(int argc, char** argv) {
   }
   nlu::Parser parser(registry);
   std::string domain_words;  // what the skills' model alone heard, for --out
+  const app::ParserHearingCheck parser_check(parser, registry);
   if (!one_pass) {
-    decoder_options.domain_check = [&domain_words, check = asr::parser_domain_check(parser, registry)](
-                                       std::string_view words) {
-      domain_words = words;
-      return check(words);
-    };
+    decoder_options.hearing_check = std::make_shared<RecordingCheck>(parser_check, domain_words);
     // As the server decodes: the mixed model's words first when they make a command.
-    if (!domain_first) decoder_options.command_check = asr::parser_command_check(parser);
+    decoder_options.mixed_first = !domain_first;
   }
   auto recognizer = asr::make_pocketsphinx(*model, decoder_options);
   if (!recognizer) {
