@@ -9,7 +9,7 @@ bool ParserHearingCheck::accepts_domain(std::string_view words) const {
   if (!skill) return false;
   for (const auto& [name, slot] : r.slots) {
     const skills::SlotDef* def = skill->find_slot(name);
-    if (!def || (def->values.empty() && (def->type.empty() || def->type == "text" || def->type == "contact")))
+    if (!def || (def->values.empty() && (def->type == skills::SlotType::kClosed || def->type == skills::SlotType::kText || def->type == skills::SlotType::kContact)))
       return false;
   }
   return true;

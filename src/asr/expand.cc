@@ -17,22 +17,23 @@ constexpr double kVarietyGain = 1.0;
 
 // Stand-ins for the values of typed slots: enough variety for the n-gram to learn the words
 // around a slot and the usual shapes of its values.
-const std::map<std::string, std::vector<std::string>>& typed_fillers() {
-  static const std::map<std::string, std::vector<std::string>> fillers = {
-      {"number", {"one", "two", "three", "five", "six", "ten", "twelve", "twenty", "twenty five",
+const std::map<skills::SlotType, std::vector<std::string>>& typed_fillers() {
+  using T = skills::SlotType;
+  static const std::map<skills::SlotType, std::vector<std::string>> fillers = {
+      {T::kNumber, {"one", "two", "three", "five", "six", "ten", "twelve", "twenty", "twenty five",
                   "fifty", "a hundred", "seventy", "four"}},
-      {"time", {"seven", "seven thirty", "eight a m", "six p m", "noon", "midnight", "nine fifteen",
+      {T::kTime, {"seven", "seven thirty", "eight a m", "six p m", "noon", "midnight", "nine fifteen",
                 "ten o'clock", "half past six", "six forty five", "quarter to eight"}},
-      {"date", {"today", "tomorrow", "monday", "friday", "next tuesday", "saturday",
+      {T::kDate, {"today", "tomorrow", "monday", "friday", "next tuesday", "saturday",
                 "march twelfth", "the first of june", "sunday", "this weekend"}},
-      {"datetime", {"tomorrow at nine", "in two hours", "at five p m", "tonight at eight",
+      {T::kDateTime, {"tomorrow at nine", "in two hours", "at five p m", "tonight at eight",
                     "monday morning", "in ten minutes", "friday at noon", "tomorrow morning"}},
-      {"duration", {"ten minutes", "five minutes", "an hour", "thirty seconds", "two hours",
+      {T::kDuration, {"ten minutes", "five minutes", "an hour", "thirty seconds", "two hours",
                     "an hour and a half", "twenty minutes", "one minute", "fifteen minutes",
                     "ninety seconds", "three minutes"}},
-      {"contact", {"mom", "dad", "john", "sarah", "alex", "david", "emma", "michael", "anna",
+      {T::kContact, {"mom", "dad", "john", "sarah", "alex", "david", "emma", "michael", "anna",
                    "my wife", "grandma"}},
-      {"text", {"the meeting", "milk", "pick up the kids", "hello", "dinner", "the dentist",
+      {T::kText, {"the meeting", "milk", "pick up the kids", "hello", "dinner", "the dentist",
                 "i'm running late", "bread and eggs", "the news", "see you soon", "the game",
                 "pizza", "call the bank"}},
   };
@@ -153,11 +154,11 @@ class Expander {
     Phrases p;
     if (const skills::SlotDef* def = skill_.find_slot(slot)) {
       if (def->values.empty()) {
-        auto f = typed_fillers().find(def->type.empty() ? "text" : def->type);
+        auto f = typed_fillers().find(def->type == skills::SlotType::kClosed ? skills::SlotType::kText : def->type);
         if (f != typed_fillers().end())
           for (auto& s : f->second) p.push_back(words_of(s));
         // A contact position may also be the class of the user's own names.
-        if (def->type == "contact")
+        if (def->type == skills::SlotType::kContact)
           p.push_back({kContactClass});
       } else {
         for (auto& v : def->values) {

@@ -36,7 +36,7 @@ std::string model_inputs(const skills::Registry& registry, const ModelOptions& o
     for (auto& [k, v] : sk.rules) s << "rule " << k << '=' << v << '\n';
     for (auto& t : sk.sentences) s << "sentence " << t << '\n';
     for (auto& slot : sk.slots) {
-      s << "slot " << slot.name << ' ' << slot.type << '\n';
+      s << "slot " << slot.name << ' ' << skills::slot_type_name(slot.type) << '\n';
       for (auto& v : slot.values) {
         s << "value " << v.out << ':';
         for (auto& i : v.in) s << i << '|';

@@ -87,13 +87,14 @@ std::string fill(const std::string& tmpl, const skills::Skill& skill,
 }  // namespace
 
 std::string say_slot_value(const skills::SlotDef* def, const boost::json::value& value, const LocalTime& today) {
-  std::string type = def ? def->type : "";
+  // No definition: printed as a plain text value would be.
+  skills::SlotType type = def ? def->type : skills::SlotType::kText;
   if (value.is_string()) {
     std::string s(value.as_string());
-    if (type == "time") return say_time_value(s).value_or(s);
-    if (type == "date") return say_date_value(s, today).value_or(s);
-    if (type == "datetime") return say_datetime_value(s, today).value_or(s);
-    if (def && type.empty())
+    if (type == skills::SlotType::kTime) return say_time_value(s).value_or(s);
+    if (type == skills::SlotType::kDate) return say_date_value(s, today).value_or(s);
+    if (type == skills::SlotType::kDateTime) return say_datetime_value(s, today).value_or(s);
+    if (type == skills::SlotType::kClosed)
       for (auto& c : s)
         if (c == '_') c = ' ';
     return s;
@@ -104,7 +105,7 @@ std::string say_slot_value(const skills::SlotDef* def, const boost::json::value&
   else if (value.is_double()) number = value.as_double();
   else if (value.is_bool()) return value.as_bool() ? "yes" : "no";
   else return "";
-  if (type == "duration") {
+  if (type == skills::SlotType::kDuration) {
     double seconds = def->unit == "minutes" ? number * 60 : number;
     return say_duration(static_cast<std::int64_t>(seconds));
   }

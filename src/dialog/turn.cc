@@ -100,7 +100,7 @@ class Turn {
     if (skill->slots.empty()) return true;
     for (const auto& [name, slot] : p.slots) {
       const skills::SlotDef* def = skill->find_slot(name);
-      if (def && def->type != "text" && def->type != "contact") return true;
+      if (def && def->type != skills::SlotType::kText && def->type != skills::SlotType::kContact) return true;
     }
     return false;
   }

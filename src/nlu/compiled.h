@@ -10,21 +10,8 @@
 
 namespace hark::nlu {
 
-enum class SlotKind { kText, kContact, kNumber, kTime, kDate, kDateTime, kDuration, kClosed };
-
-inline SlotKind kind_of(const skills::SlotDef& d) {
-  if (d.type.empty()) return SlotKind::kClosed;
-  if (d.type == "contact") return SlotKind::kContact;
-  if (d.type == "number") return SlotKind::kNumber;
-  if (d.type == "time") return SlotKind::kTime;
-  if (d.type == "date") return SlotKind::kDate;
-  if (d.type == "datetime") return SlotKind::kDateTime;
-  if (d.type == "duration") return SlotKind::kDuration;
-  return SlotKind::kText;
-}
-
 struct CompiledSlot {
-  SlotKind kind;
+  skills::SlotType kind;
   std::vector<std::pair<std::vector<int>, int>> phrases;  // closed list: words -> value index
 };
 

@@ -49,7 +49,7 @@ bool has_free_slot(const Sequence& seq, const std::vector<CompiledSlot>& slots) 
   for (const auto& n : seq) {
     if (n.kind == Node::Kind::kSlot) {
       auto k = slots[static_cast<std::size_t>(n.slot)].kind;
-      if (k == SlotKind::kText || k == SlotKind::kContact) return true;
+      if (k == skills::SlotType::kText || k == skills::SlotType::kContact) return true;
     }
     for (const auto& a : n.alts)
       if (has_free_slot(a, slots)) return true;
@@ -59,11 +59,11 @@ bool has_free_slot(const Sequence& seq, const std::vector<CompiledSlot>& slots) 
 
 std::pair<int, int> slot_bounds(const CompiledSlot& s) {
   switch (s.kind) {
-    case SlotKind::kText:
+    case skills::SlotType::kText:
       return {1, kUnbounded};
-    case SlotKind::kContact:
+    case skills::SlotType::kContact:
       return {1, static_cast<int>(kMaxContactSpan)};
-    case SlotKind::kClosed: {
+    case skills::SlotType::kClosed: {
       int lo = kUnbounded, hi = 0;
       for (const auto& p : s.phrases) {
         lo = std::min(lo, static_cast<int>(p.first.size()));
@@ -173,7 +173,7 @@ struct Parser::Impl {
     for (const auto& sk : r.all()) {
       CompiledSkill cs{&sk, {}};
       for (const auto& def : sk.slots) {
-        CompiledSlot slot{kind_of(def), {}};
+        CompiledSlot slot{def.type, {}};
         for (std::size_t v = 0; v < def.values.size(); ++v)
           for (const auto& phrase : def.values[v].in) {
             std::vector<int> ids;
@@ -286,24 +286,24 @@ struct Parser::Impl {
       }
     }
 
-    bool typed_ok(SlotKind k, std::size_t b, std::size_t e) {
-      int kind = static_cast<int>(k) - static_cast<int>(SlotKind::kNumber);
+    bool typed_ok(skills::SlotType k, std::size_t b, std::size_t e) {
+      int kind = static_cast<int>(k) - static_cast<int>(skills::SlotType::kNumber);
       return cache.get(kind, b, e, [&]() -> std::optional<boost::json::value> {
         std::string words = join_norms(tokens, b, e);
         switch (k) {
-          case SlotKind::kNumber:
+          case skills::SlotType::kNumber:
             if (auto v = normalize_number(words)) return boost::json::value(*v);
             break;
-          case SlotKind::kTime:
+          case skills::SlotType::kTime:
             if (auto v = normalize_time(words)) return boost::json::value(*v);
             break;
-          case SlotKind::kDate:
+          case skills::SlotType::kDate:
             if (auto v = normalize_date(words, ctx.now, ctx.timezone)) return boost::json::value(*v);
             break;
-          case SlotKind::kDateTime:
+          case skills::SlotType::kDateTime:
             if (auto v = normalize_datetime(words, ctx.now, ctx.timezone)) return boost::json::value(*v);
             break;
-          case SlotKind::kDuration:
+          case skills::SlotType::kDuration:
             if (auto v = normalize_duration(words)) return boost::json::value(*v);
             break;
           default:
@@ -371,7 +371,7 @@ struct Parser::Impl {
       if (pos >= n) return;
       const CompiledSlot& cs = skill.slots[static_cast<std::size_t>(index)];
       switch (cs.kind) {
-        case SlotKind::kClosed:
+        case skills::SlotType::kClosed:
           for (const auto& [words, value] : cs.phrases) {
             if (pos + words.size() > n) continue;
             if (!std::equal(words.begin(), words.end(), ids.begin() + static_cast<long>(pos)))
@@ -383,12 +383,12 @@ struct Parser::Impl {
             captures.pop_back();
           }
           return;
-        case SlotKind::kText:
-        case SlotKind::kContact: {
+        case skills::SlotType::kText:
+        case skills::SlotType::kContact: {
           // "call me Tom", "call an uber", "tell you that": not people to contact.
-          if (cs.kind == SlotKind::kContact && not_a_contact(tokens[pos].norm)) return;
-          bool contact = cs.kind == SlotKind::kContact;
-          std::size_t limit = cs.kind == SlotKind::kContact ? std::min(n, pos + kMaxContactSpan) : n;
+          if (cs.kind == skills::SlotType::kContact && not_a_contact(tokens[pos].norm)) return;
+          bool contact = cs.kind == skills::SlotType::kContact;
+          std::size_t limit = cs.kind == skills::SlotType::kContact ? std::min(n, pos + kMaxContactSpan) : n;
           for (std::size_t e = pos + 1; e <= limit; ++e) {
             if (contact && not_a_person(tokens[e - 1].norm)) continue;
             captures.push_back({index, pos, e});
@@ -421,21 +421,21 @@ struct Parser::Impl {
     Slot out;
     out.raw = std::string(text.substr(tokens[c.begin].begin, tokens[c.end - 1].end - tokens[c.begin].begin));
     switch (cs.slots[static_cast<std::size_t>(c.slot)].kind) {
-      case SlotKind::kClosed:
+      case skills::SlotType::kClosed:
         out.value = boost::json::string(def.values[static_cast<std::size_t>(c.value)].out);
         break;
-      case SlotKind::kText:
+      case skills::SlotType::kText:
         out.value = boost::json::string(out.raw);
         break;
-      case SlotKind::kContact:
+      case skills::SlotType::kContact:
         out.value = boost::json::string(resolve_contact(out.raw, tokens, c.begin, c.end, ctx));
         break;
       default: {
         int kind = static_cast<int>(cs.slots[static_cast<std::size_t>(c.slot)].kind) -
-                   static_cast<int>(SlotKind::kNumber);
+                   static_cast<int>(skills::SlotType::kNumber);
         auto* v = cache.get(kind, c.begin, c.end, [] { return std::optional<boost::json::value>(); });
         if (v) out.value = *v;
-        if (def.type == "duration" && def.unit == "minutes" && v && v->is_int64())
+        if (def.type == skills::SlotType::kDuration && def.unit == "minutes" && v && v->is_int64())
           out.value = (v->as_int64() + 30) / 60;
         break;
       }
@@ -550,13 +550,13 @@ struct Parser::Impl {
     for (std::size_t len = std::min(n, kMaxTypedSpan); len >= 1; --len)
       for (std::size_t si = 0; si < cs.slots.size(); ++si) {
         const CompiledSlot& sl = cs.slots[si];
-        if (filled[si] || sl.kind == SlotKind::kText || sl.kind == SlotKind::kContact) continue;
+        if (filled[si] || sl.kind == skills::SlotType::kText || sl.kind == skills::SlotType::kContact) continue;
         std::optional<Capture> found;
         for (std::size_t b = 0; b + len <= n && !found; ++b) {
           if (std::any_of(used.begin() + static_cast<long>(b), used.begin() + static_cast<long>(b + len),
                           [](char u) { return u != 0; }))
             continue;
-          if (sl.kind == SlotKind::kClosed) {
+          if (sl.kind == skills::SlotType::kClosed) {
             for (const auto& [words, value] : sl.phrases)
               if (words.size() == len && std::equal(words.begin(), words.end(), ids.begin() + static_cast<long>(b))) {
                 found = Capture{static_cast<int>(si), b, b + len, value};
@@ -657,7 +657,7 @@ struct Parser::Impl {
     std::string words = join_norms(tokens, b, e);
     Slot out;
     out.raw = std::string(text.substr(tokens[b].begin, tokens[e - 1].end - tokens[b].begin));
-    if (def.type.empty()) {
+    if (def.type == skills::SlotType::kClosed) {
       // A closed list: the answer names exactly one value ("by car please").
       int found = -1;
       std::size_t found_len = 0;
@@ -678,24 +678,24 @@ struct Parser::Impl {
       out.value = boost::json::string(def.values[static_cast<std::size_t>(found)].out);
       return out;
     }
-    if (def.type == "text") {
+    if (def.type == skills::SlotType::kText) {
       out.value = boost::json::string(out.raw);
       return out;
     }
-    if (def.type == "contact") {
+    if (def.type == skills::SlotType::kContact) {
       out.value = boost::json::string(resolve_contact(out.raw, tokens, b, e, ctx));
       return out;
     }
-    if (def.type == "number") {
+    if (def.type == skills::SlotType::kNumber) {
       if (auto v = normalize_number(words)) return out.value = *v, out;
-    } else if (def.type == "time") {
+    } else if (def.type == skills::SlotType::kTime) {
       if (auto v = normalize_time(words)) return out.value = boost::json::string(*v), out;
-    } else if (def.type == "date") {
+    } else if (def.type == skills::SlotType::kDate) {
       if (auto v = normalize_date(words, ctx.now, ctx.timezone)) return out.value = boost::json::string(*v), out;
-    } else if (def.type == "datetime") {
+    } else if (def.type == skills::SlotType::kDateTime) {
       if (auto v = normalize_datetime(words, ctx.now, ctx.timezone))
         return out.value = boost::json::string(*v), out;
-    } else if (def.type == "duration") {
+    } else if (def.type == skills::SlotType::kDuration) {
       if (auto v = normalize_duration(words)) {
         out.value = def.unit == "minutes" ? (*v + 30) / 60 : *v;
         return out;

@@ -129,18 +129,18 @@ StatisticalModel::StatisticalModel(const std::vector<CompiledSkill>& skills,
       const CompiledSlot& sl = cs.slots[static_cast<std::size_t>(slot)];
       auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
       switch (sl.kind) {
-        case SlotKind::kClosed:
+        case skills::SlotType::kClosed:
           if (!sl.phrases.empty()) {
             const auto& ph = sl.phrases[pick(sl.phrases.size())].first;
             out.insert(out.end(), ph.begin(), ph.end());
           }
           break;
-        case SlotKind::kText:
-        case SlotKind::kContact:
+        case skills::SlotType::kText:
+        case skills::SlotType::kContact:
           out.insert(out.end(), 1 + pick(2), unknown_word_);
           break;
         default: {
-          const auto& p = typed[static_cast<std::size_t>(sl.kind) - static_cast<std::size_t>(SlotKind::kNumber)];
+          const auto& p = typed[static_cast<std::size_t>(sl.kind) - static_cast<std::size_t>(skills::SlotType::kNumber)];
           const auto& ph = p[pick(p.size())];
           out.insert(out.end(), ph.begin(), ph.end());
         }

@@ -75,14 +75,14 @@ json::object skill_json(const skills::Skill& s) {
   json::array params;
   for (const auto& slot : s.slots) {
     json::object p{{"name", slot.name},
-                   {"type", slot.type.empty() ? "closed" : slot.type},
+                   {"type", slot.type == skills::SlotType::kClosed ? "closed" : skills::slot_type_name(slot.type)},
                    {"required", slot.required}};
     if (!slot.values.empty()) {
       json::array values;
       for (const auto& v : slot.values) values.push_back(json::string(v.out));
       p["values"] = std::move(values);
     }
-    if (slot.type == "duration") p["unit"] = slot.unit;
+    if (slot.type == skills::SlotType::kDuration) p["unit"] = slot.unit;
     params.push_back(std::move(p));
   }
   json::array examples;

@@ -24,8 +24,6 @@ LoadError::LoadError(std::string file, int line, std::string reason)
 
 namespace {
 
-const std::set<std::string> kTypes = {"text", "contact", "number", "time",
-                                      "date", "datetime", "duration"};
 const std::set<std::string> kSkillKeys = {"name",  "description", "action",   "needs_confirmation",
                                           "slots", "rules",       "sentences", "response",
                                           "ask",   "examples",    "training"};
@@ -118,8 +116,10 @@ class FileParser {
     }
     if (n["type"] && n["values"]) fail(n, "slot '" + name + "' has both type and values");
     if (auto t = n["type"]) {
-      def.type = scalar(t, "type");
-      if (!kTypes.count(def.type)) fail(t, "unknown type '" + def.type + "' of slot '" + name + "'");
+      auto type = scalar(t, "type");
+      auto parsed = parse_slot_type(type);
+      if (!parsed) fail(t, "unknown type '" + type + "' of slot '" + name + "'");
+      def.type = *parsed;
     } else if (auto vs = n["values"]) {
       if (!vs.IsSequence() || vs.size() == 0) fail(vs, "values of '" + name + "' must be a non-empty list");
       for (const auto& v : vs) def.values.push_back(value(v));
@@ -128,7 +128,7 @@ class FileParser {
     }
     if (auto u = n["unit"]) {
       def.unit = scalar(u, "unit");
-      if (def.type != "duration") fail(u, "unit is only for duration slots");
+      if (def.type != SlotType::kDuration) fail(u, "unit is only for duration slots");
       if (def.unit != "seconds" && def.unit != "minutes") fail(u, "unit must be seconds or minutes");
     }
     return def;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "skills/grammar.h"
+#include "skills/slot_type.h"
 
 #include <map>
 #include <string>
@@ -17,12 +18,11 @@ struct SlotValue {
 
 struct SlotDef {
   std::string name;
-  // A built-in type: "text", "contact", "number", "time", "date", "datetime", "duration";
-  // empty when the slot is a closed list of `values`.
-  std::string type;
+  // A built-in type, or kClosed when the slot is a closed list of `values`.
+  SlotType type = SlotType::kClosed;
   std::vector<SlotValue> values;
   bool required = true;
-  // For type "duration": the unit of the value, "seconds" (default) or "minutes".
+  // For type kDuration: the unit of the value, "seconds" (default) or "minutes".
   std::string unit = "seconds";
 };
 

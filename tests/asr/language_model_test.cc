@@ -82,7 +82,7 @@ TEST(ExpandSkill, SharedRulesAndTypedSlots) {
   s.name = "timer";
   skills::SlotDef d;
   d.name = "duration";
-  d.type = "duration";
+  d.type = skills::SlotType::kDuration;
   s.slots.push_back(d);
   s.sentences = {"<go> a timer for {duration}"};
   auto seqs = expand_skill(s, {{"go", "(set | start)"}}, 100);

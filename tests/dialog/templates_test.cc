@@ -9,7 +9,9 @@ skills::Skill alarm_skill(std::vector<std::string> responses) {
   skills::Skill s;
   s.name = "alarm";
   s.action = "alarm";
-  s.slots = {{"time", "time", {}, true}, {"label", "text", {}, false}, {"date", "date", {}, false}};
+  s.slots = {{"time", skills::SlotType::kTime, {}, true},
+             {"label", skills::SlotType::kText, {}, false},
+             {"date", skills::SlotType::kDate, {}, false}};
   s.responses = std::move(responses);
   return s;
 }
@@ -39,24 +41,24 @@ TEST(TemplatesTest, MissingOptionalSlotIsDroppedWithItsLittleWord) {
 TEST(TemplatesTest, ValuesAreSpoken) {
   skills::Skill timer;
   timer.name = "timer";
-  timer.slots = {{"duration_seconds", "duration", {}, true}};
+  timer.slots = {{"duration_seconds", skills::SlotType::kDuration, {}, true}};
   timer.responses = {"Timer set for {duration_seconds}."};
   EXPECT_EQ(fill_response(timer, {{"duration_seconds", slot(600)}}, kToday), "Timer set for 10 minutes.");
 
   skills::Skill setting;
   setting.name = "device_setting";
-  setting.slots = {{"setting", "", {{{"do not disturb"}, "do_not_disturb"}}, true}};
+  setting.slots = {{"setting", skills::SlotType::kClosed, {{{"do not disturb"}, "do_not_disturb"}}, true}};
   setting.responses = {"Turning on {setting}."};
   EXPECT_EQ(fill_response(setting, {{"setting", slot("do_not_disturb")}}, kToday), "Turning on do not disturb.");
 
   skills::Skill call;
   call.name = "call";
-  call.slots = {{"target", "contact", {}, true}};
+  call.slots = {{"target", skills::SlotType::kContact, {}, true}};
   call.responses = {"Calling {target}."};
   EXPECT_EQ(fill_response(call, {{"target", slot("Mom")}}, kToday), "Calling Mom.");
   skills::Skill message;
   message.name = "message";
-  message.slots = {{"target", "contact", {}, true}, {"body", "text", {}, false}};
+  message.slots = {{"target", skills::SlotType::kContact, {}, true}, {"body", skills::SlotType::kText, {}, false}};
   message.responses = {"Sending \"{body}\" to {target}."};
   EXPECT_EQ(fill_response(message, {{"target", slot("Joe")}}, kToday), "Sending to Joe.");
   EXPECT_EQ(fill_response(message, {{"target", slot("Joe")}, {"body", slot("hi")}}, kToday),

@@ -11,7 +11,7 @@ skills::Skill test_skill() {
   skills::Skill s;
   s.name = "test";
   s.source = "test.yaml";
-  s.slots.push_back({"target", "contact", {}, true, "seconds"});
+  s.slots.push_back({"target", skills::SlotType::kContact, {}, true, "seconds"});
   s.rules["greet"] = "(hi | hello) there";
   return s;
 }

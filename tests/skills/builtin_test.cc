@@ -47,9 +47,9 @@ TEST_F(Builtin, ConfirmationWhereTheContractSaysSo) {
 }
 
 TEST_F(Builtin, SlotsAndTypes) {
-  EXPECT_EQ(skill("call").find_slot("target")->type, "contact");
+  EXPECT_EQ(skill("call").find_slot("target")->type, SlotType::kContact);
   EXPECT_EQ(skill("call").responses.at(0), "Calling {target}.");
-  EXPECT_EQ(skill("timer").find_slot("duration_seconds")->type, "duration");
+  EXPECT_EQ(skill("timer").find_slot("duration_seconds")->type, SlotType::kDuration);
   EXPECT_EQ(skill("calendar_add").find_slot("duration_minutes")->unit, "minutes");
   EXPECT_FALSE(skill("calendar_add").find_slot("duration_minutes")->required);
   EXPECT_TRUE(skill("reminder").find_slot("datetime")->required);

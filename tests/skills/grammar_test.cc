@@ -81,7 +81,7 @@ TEST(Grammar, ARuleTooDeepByItselfNamesTheRuleLine) {
 
 TEST(Grammar, ParseSentenceErrorsSayWhy) {
   Skill s;
-  s.slots.push_back({"who", "contact", {}, true, "seconds"});
+  s.slots.push_back({"who", SlotType::kContact, {}, true, "seconds"});
   for (auto [bad, why] : {std::pair{"(call | phone {who}", "unbalanced '('"},
                           std::pair{"call {nobody}", "not declared"},
                           std::pair{"<missing> x", "unknown rule"}, std::pair{"a | b", "'|' outside"}}) {

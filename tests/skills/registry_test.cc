@@ -63,7 +63,7 @@ TEST(ParseSkill, ClosedListPlainAndMapped) {
   Skill s = parse_skill(kGood, "coffee.yaml");
   const SlotDef* size = s.find_slot("size");
   ASSERT_NE(size, nullptr);
-  EXPECT_TRUE(size->type.empty());
+  EXPECT_EQ(size->type, SlotType::kClosed);
   ASSERT_EQ(size->values.size(), 2u);
   EXPECT_EQ(size->values[0].out, "small");
   EXPECT_EQ(size->values[0].in, std::vector<std::string>{"small"});
