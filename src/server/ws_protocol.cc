@@ -283,7 +283,7 @@ WsOutput WsConnection::on_text(std::string_view frame) {
     }
     auto bytes = decode_base64(**content);
     if (!bytes) {
-      error(out, "invalid_field", "\"content\" must be base64-encoded audio.", audio_turn_,
+      error(out, "invalid_field", "\"content\" must be base64-encoded audio.", turn_.current_turn(),
             reply_to);
       return out;
     }
@@ -374,11 +374,9 @@ void WsConnection::on_config(const json::object& msg, ReplyTo reply_to, WsOutput
   if (rate) audio_format_.sample_rate = *rate;
   if (channels) audio_format_.channels = *channels;
   if (end_silence_ms) end_silence_ = std::chrono::milliseconds(*end_silence_ms);
-  if (speech_ && (encoding || rate || channels || end_silence_ms)) {
+  if (turn_.has_stream() && (encoding || rate || channels || end_silence_ms)) {
     // Settings apply between utterances: one in progress is dropped.
-    speech_->set_options(stream_options());
-    audio_turn_.reset();
-    audio_answered_ = false;
+    turn_.set_options(stream_options());
   }
   if (*language) language_ = **language;
   if (*tts) tts_ = **tts;
