@@ -636,7 +636,14 @@ asio::awaitable<void> WsSession::handle(Incoming& frame) {
   // queued, drops it).
   if (frame.epoch != cancels) co_return;
   auto decoded = co_await on_pool(impl.speech_pool, [&p] { return p.on_speech(); });
-  if (frame.epoch != cancels || close_queued) co_return;  // cancelled while decoding
+  if (close_queued) co_return;
+  if (frame.epoch != cancels) {
+    // Cancelled while decoding: its partials may go, its final transcript does not and it
+    // gets no answer (the cancel, still queued, forgets it).
+    if (decoded.spoken && !decoded.messages.empty()) decoded.messages.pop_back();
+    enqueue(std::move(decoded));
+    co_return;
+  }
   const bool spoken = decoded.spoken;
   enqueue(std::move(decoded));
   if (!spoken) co_return;
