@@ -19,6 +19,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -140,6 +141,8 @@ struct AddressSlot {
   std::string address;
 };
 
+struct WsSession;
+
 // One accepted socket. Touched only on its strand (the socket's executor), except for
 // the shutdown() request, which posts to that strand.
 struct Connection : std::enable_shared_from_this<Connection> {
@@ -147,39 +150,12 @@ struct Connection : std::enable_shared_from_this<Connection> {
       : executor(socket.get_executor()), stream(std::move(socket)) {}
 
   const asio::any_io_executor executor;  // the connection's strand
-  beast::tcp_stream stream;  // the HTTP phase; moved into `ws` on upgrade
-  std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
+  beast::tcp_stream stream;  // the HTTP phase; moved into the WsSession on upgrade
   std::atomic<bool> idle{false};  // HTTP: waiting for the next request (read by eviction)
   // Counts this connection against its address while it is not authenticated.
   std::unique_ptr<struct AddressSlot> slot;
   bool shutting_down = false;
-
-  // WebSocket state.
-  std::deque<Outgoing> queue;
-  std::unique_ptr<asio::steady_timer> wake;  // the writer sleeps on it when the queue is empty
-  bool reader_done = false;
-  bool close_queued = false;
-  bool in_call = false;  // a WsConnection call is running on the pool
-  bool authenticated = false;
-
-  void enqueue(Outgoing o) {
-    if (close_queued) return;
-    if (o.close_code) close_queued = true;
-    if (queue.size() >= kMaxQueuedFrames && !o.close_code) {
-      beast::get_lowest_layer(*ws).close();  // a client that does not read: drop it
-      return;
-    }
-    queue.push_back(std::move(o));
-    if (wake) wake->cancel();
-  }
-  void enqueue(WsOutput&& out) {
-    for (auto& m : out.messages) {
-      // The first message carries the commit; the writer keeps the order, so the others
-      // wait behind it.
-      enqueue(Outgoing{std::move(m), 0, {}, std::move(out.stored), std::move(out.unstored)});
-    }
-    if (out.close_code) enqueue(Outgoing{{}, out.close_code, std::move(out.close_reason)});
-  }
+  WsSession* session = nullptr;  // after the upgrade, while the session runs
 };
 
 struct Server::Impl {
@@ -220,8 +196,6 @@ struct Server::Impl {
   asio::awaitable<void> http_session(std::shared_ptr<Connection> conn, std::string client);
   asio::awaitable<void> ws_session(std::shared_ptr<Connection> conn,
                                    http::request<http::string_body> req, UpgradeCheck check);
-  asio::awaitable<void> ws_writer(std::shared_ptr<Connection> conn);
-  asio::awaitable<void> ws_auth_deadline(std::shared_ptr<Connection> conn, WsConnection* proto);
   asio::awaitable<void> drain();
   asio::awaitable<void> sweep_sessions();
   void begin_stop();
@@ -447,165 +421,301 @@ asio::awaitable<void> Server::Impl::http_session(std::shared_ptr<Connection> con
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<void> Server::Impl::ws_session(std::shared_ptr<Connection> conn,
-                                               http::request<http::string_body> req,
-                                               UpgradeCheck check) {
-  conn->ws = std::make_unique<websocket::stream<beast::tcp_stream>>(std::move(conn->stream));
-  auto& ws = *conn->ws;
+// One WebSocket connection after the upgrade: it owns the stream, the frames read but not
+// yet handled, the frames to send, the auth deadline and the protocol state, and runs three
+// loops on the connection's strand, ended together by `||`:
+// - the reader only reads (so Beast answers pings, and a `cancel` is seen, while an
+//   utterance is decoded) and queues each frame for the handler;
+// - the handler takes the frames in order and runs each on its pool (decoding on the
+//   speech pool, the dialog on the worker pool), one at a time;
+// - the writer sends the queued answers, each once its turns are stored, and the close.
+// Each queue wakes its consumer through a timer cancelled on push: nothing polls.
+struct WsSession : std::enable_shared_from_this<WsSession> {
+  using Stream = websocket::stream<beast::tcp_stream>;
+
+  WsSession(Server::Impl& impl, Connection& conn, const UpgradeCheck& check)
+      : impl(impl), conn(conn), ws(std::move(conn.stream)), ex(conn.executor),
+        proto(impl.options, impl.deps, impl.metrics, check.principal),
+        in_wake(ex), out_wake(ex), read_wake(ex), auth_timer(ex),
+        bucket(impl.options.max_messages_per_second, 2.0 * impl.options.max_messages_per_second),
+        audio_bucket(kAudioFramesPerSecond, 4.0 * kAudioFramesPerSecond) {}
+
+  // One frame read and not yet handled. `epoch`: the number of `cancel`s read before it.
+  struct Incoming {
+    std::string data;
+    bool text = false;
+    std::uint64_t epoch = 0;
+  };
+
+  Server::Impl& impl;
+  Connection& conn;
+  Stream ws;
+  asio::any_io_executor ex;  // the connection's strand
+  WsConnection proto;        // touched by the handler's calls only, one at a time
+  std::deque<Incoming> in;
+  std::size_t in_bytes = 0;
+  std::deque<Outgoing> out;
+  asio::steady_timer in_wake;    // the handler sleeps on it while `in` is empty
+  asio::steady_timer out_wake;   // the writer sleeps on it while `out` is empty (or unstored)
+  asio::steady_timer read_wake;  // the reader sleeps on it while `in` is full
+  asio::steady_timer auth_timer;
+  TokenBucket bucket;        // text messages
+  TokenBucket audio_bucket;  // audio frames have their own bound (kAudioFramesPerSecond)
+  bool authenticated = false;  // as of the last call the handler made
+  bool frame_seen = false;     // a frame arrived: the auth deadline was met
+  bool handling = false;       // the handler is inside a call (store, dialog, decoding)
+  bool close_queued = false;
+  std::uint64_t cancels = 0;   // `cancel` messages read so far
+
+  static void wake(asio::steady_timer& t) { t.cancel(); }
+  static asio::awaitable<void> sleep(asio::steady_timer& t) {
+    t.expires_at(Steady::time_point::max());
+    co_await t.async_wait(kUseTuple);
+  }
+  static asio::awaitable<bool> cancelled() {
+    auto cs = co_await asio::this_coro::cancellation_state;
+    co_return cs.cancelled() != asio::cancellation_type::none;
+  }
+
+  void enqueue(Outgoing o) {
+    if (close_queued) return;
+    if (o.close_code) close_queued = true;
+    if (out.size() >= kMaxQueuedFrames && !o.close_code) {
+      beast::get_lowest_layer(ws).close();  // a client that does not read: drop it
+      return;
+    }
+    out.push_back(std::move(o));
+    wake(out_wake);
+  }
+  void enqueue(WsOutput&& o) {
+    for (auto& m : o.messages) {
+      // The first message carries the commit; the writer keeps the order, so the others
+      // wait behind it.
+      enqueue(Outgoing{std::move(m), 0, {}, std::move(o.stored), std::move(o.unstored)});
+    }
+    if (o.close_code) enqueue(Outgoing{{}, o.close_code, std::move(o.close_reason)});
+  }
+  void going_away() { enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"}); }
+
+  // Server::stop(): an utterance in flight finishes first; the handler closes after it.
+  void shut_down() {
+    if (!handling && in.empty()) going_away();
+  }
+
+  void after_call() {
+    authenticated = proto.authenticated();
+    if (authenticated) conn.slot.reset();  // no longer counted against its address
+  }
+
+  // Frames read ahead of the handler are bounded; past that the reader waits.
+  bool in_full() const {
+    return in.size() >= kMaxQueuedFrames || in_bytes >= 4 * impl.options.max_frame_bytes;
+  }
+
+  asio::awaitable<void> run(http::request<http::string_body> req);
+  asio::awaitable<void> reader();
+  asio::awaitable<void> handler();
+  asio::awaitable<void> writer();
+  asio::awaitable<void> handle(Incoming& frame);
+};
+
+asio::awaitable<void> WsSession::run(http::request<http::string_body> req) {
   beast::get_lowest_layer(ws).expires_never();  // the websocket's own timeouts take over
   ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "hark"); }));
-  ws.read_message_max(options.max_frame_bytes);
+  ws.read_message_max(impl.options.max_frame_bytes);
   auto [aec] = co_await ws.async_accept(req, kUseTuple);
   if (aec) co_return;
 
-  metrics.ws_opened();
+  impl.metrics.ws_opened();
   struct Closed {
     Metrics& m;
     ~Closed() { m.ws_closed(); }
-  } closed{metrics};
+  } closed{impl.metrics};
 
-  auto ex = co_await asio::this_coro::executor;
-  conn->wake = std::make_unique<asio::steady_timer>(ex);
-  WsConnection proto(options, deps, metrics, check.principal);
-  conn->authenticated = proto.authenticated();
-  if (conn->authenticated) conn->slot.reset();  // no longer counted against its address
-  asio::co_spawn(ex, ws_writer(conn), asio::detached);
-  conn->enqueue(proto.start());
-  if (!conn->authenticated) asio::co_spawn(ex, ws_auth_deadline(conn, &proto), asio::detached);
-  if (stopping) conn->enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"});
+  after_call();
+  enqueue(proto.start());
+  if (!authenticated) {
+    // Only a client that sent nothing in time is closed: a frame that arrived is answered
+    // by the handler (an auth message being checked right now arrived in time).
+    auth_timer.expires_after(impl.options.auth_timeout);
+    auth_timer.async_wait([this](boost::system::error_code ec) {
+      if (ec || frame_seen || authenticated || close_queued) return;
+      enqueue(proto.on_auth_timeout());
+    });
+  }
+  if (impl.stopping) going_away();
+  using namespace asio::experimental::awaitable_operators;
+  try {
+    co_await (reader() || handler() || writer());
+  } catch (const std::exception& e) {
+    spdlog::debug("ws session ended: {}", e.what());
+  }
+  // The one place the session ends: whichever loop finished, the others were cancelled
+  // and have returned, so nothing touches this object any more.
+  auth_timer.cancel();
+  boost::system::error_code ignored;
+  beast::get_lowest_layer(ws).socket().close(ignored);
+  spdlog::debug("ws session done");
+}
 
-  TokenBucket bucket(options.max_messages_per_second, 2.0 * options.max_messages_per_second);
-  // Audio frames have their own bound: 50 frames/s is plain real-time 20 ms framing, so
-  // they must not spend the message budget; kAudioFramesPerSecond allows 10 ms framing and
-  // catching up after a stall.
-  TokenBucket audio_bucket(kAudioFramesPerSecond, 4.0 * kAudioFramesPerSecond);
+asio::awaitable<void> WsSession::reader() {
   beast::flat_buffer buffer;
-  while (!conn->close_queued) {
+  for (;;) {
+    while (in_full()) {
+      co_await sleep(read_wake);
+      if (co_await cancelled()) co_return;
+    }
     auto [ec, n] = co_await ws.async_read(buffer, kUseTuple);
     if (ec) {
       // Closed by the peer, timed out, or a frame Beast refused (1009/1007).
       spdlog::debug("ws read ended: {}", ec.message());
-      break;
+      // A write to a peer that is gone must not hold the session; a close handshake of
+      // ours finishes by itself (kCloseGrace).
+      if (!close_queued) beast::get_lowest_layer(ws).cancel();
+      co_return;
     }
-    if (conn->close_queued) break;
-    bool text = ws.got_text();
-    if (!(text ? bucket : audio_bucket).take(Steady::now())) {
-      metrics.record_error("rate_limited");
-      conn->enqueue(Outgoing{{}, kClosePolicy, "too many messages"});
-      break;
-    }
-    // The frame is read in place: the buffer is not touched again until the call is done.
-    auto data = buffer.cdata();
-    std::string_view payload(static_cast<const char*>(data.data()), data.size());
-    WsOutput out;
-    if (!text && proto.binary_is_cheap()) {
-      // The rest of an already answered utterance: no store, no dialog, no pool hop.
-      out = proto.on_binary(payload);
-    } else {
-      conn->in_call = true;
-      out = co_await on_pool(pool, [&proto, payload, text] {
-        return text ? proto.on_text(payload) : proto.on_binary(payload);
-      });
-      conn->in_call = false;
-    }
+    frame_seen = true;
+    const bool text = ws.got_text();
+    Incoming frame{beast::buffers_to_string(buffer.cdata()), text, cancels};
     buffer.consume(buffer.size());
-    conn->authenticated = proto.authenticated();
-    if (conn->authenticated) conn->slot.reset();
-    const bool speech = out.speech;
-    conn->enqueue(std::move(out));
-    if (speech && !conn->close_queued) {
-      conn->in_call = true;
-      conn->enqueue(co_await on_pool(speech_pool, [&proto] { return proto.on_speech(); }));
-      conn->in_call = false;
+    if (close_queued) continue;  // the close is on its way; its answer ends the read
+    if (!(text ? bucket : audio_bucket).take(Steady::now())) {
+      impl.metrics.record_error("rate_limited");
+      enqueue(Outgoing{{}, kClosePolicy, "too many messages"});
+      continue;
     }
-    if (conn->shutting_down) conn->enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"});
-  }
-  conn->reader_done = true;
-  spdlog::debug("ws reader done");
-  if (conn->wake) conn->wake->cancel();
-  // The writer and the auth timer hold `conn`; wait for the writer so `proto` (on this
-  // frame) outlives every use, and the close handshake completes before we return.
-  while (conn->wake) {
-    asio::steady_timer t(ex, std::chrono::milliseconds(10));
-    co_await t.async_wait(kUseTuple);
+    // Speech queued before a `cancel` is not decoded, and what is being decoded is not
+    // answered (WsConnection::is_cancel). The cancel itself still goes to the handler.
+    if (text && authenticated && WsConnection::is_cancel(frame.data)) ++cancels;
+    in_bytes += frame.data.size();
+    in.push_back(std::move(frame));
+    wake(in_wake);
   }
 }
 
-asio::awaitable<void> Server::Impl::ws_writer(std::shared_ptr<Connection> conn) {
-  auto& ws = *conn->ws;
+asio::awaitable<void> WsSession::handler() {
   for (;;) {
-    if (conn->queue.empty()) {
-      if (conn->reader_done) break;
-      conn->wake->expires_at(Steady::time_point::max());
-      co_await conn->wake->async_wait(kUseTuple);
+    if (in.empty()) {
+      if (conn.shutting_down) going_away();
+      co_await sleep(in_wake);
+      if (co_await cancelled()) co_return;
       continue;
     }
-    if (auto& front = conn->queue.front(); front.stored) {
+    Incoming frame = std::move(in.front());
+    in.pop_front();
+    in_bytes -= frame.data.size();
+    wake(read_wake);
+    if (close_queued) continue;
+    handling = true;
+    co_await handle(frame);
+    handling = false;
+    if (conn.shutting_down) going_away();
+  }
+}
+
+asio::awaitable<void> WsSession::handle(Incoming& frame) {
+  auto& p = proto;
+  const std::string_view payload = frame.data;
+  WsOutput o;
+  if (!frame.text && p.binary_is_cheap()) {
+    // The rest of an already checked utterance: no store, no dialog, no pool hop.
+    o = p.on_binary(payload);
+  } else {
+    const bool text = frame.text;
+    o = co_await on_pool(impl.pool, [&p, payload, text] {
+      return text ? p.on_text(payload) : p.on_binary(payload);
+    });
+  }
+  after_call();
+  const bool speech = o.speech;
+  enqueue(std::move(o));
+  if (!speech || close_queued) co_return;
+  // Audio of an utterance the client cancelled since: not decoded (the cancel, still
+  // queued, drops it).
+  if (frame.epoch != cancels) co_return;
+  auto decoded = co_await on_pool(impl.speech_pool, [&p] { return p.on_speech(); });
+  if (close_queued) co_return;
+  if (frame.epoch != cancels) {
+    // Cancelled while decoding: its partials may go, its final transcript does not and it
+    // gets no answer (the cancel, still queued, forgets it).
+    if (decoded.spoken && !decoded.messages.empty()) decoded.messages.pop_back();
+    enqueue(std::move(decoded));
+    co_return;
+  }
+  const bool spoken = decoded.spoken;
+  enqueue(std::move(decoded));
+  if (!spoken) co_return;
+  // The final transcript went out; the dialog answers it on the worker pool, as typed text.
+  enqueue(co_await on_pool(impl.pool, [&p] { return p.on_spoken(); }));
+}
+
+asio::awaitable<void> WsSession::writer() {
+  // However the writer ends, a read still pending must end too.
+  struct EndRead {
+    Stream& ws;
+    ~EndRead() { beast::get_lowest_layer(ws).cancel(); }
+  } end_read{ws};
+  for (;;) {
+    if (out.empty()) {
+      co_await sleep(out_wake);
+      if (co_await cancelled()) co_return;
+      continue;
+    }
+    if (auto& front = out.front(); front.stored) {
       // Group commit: the answer leaves once its turns are stored. The store's thread
       // wakes this strand; the check and the wait are on the strand, so no wake is lost.
       if (!front.stored->done()) {
-        conn->wake->expires_at(Steady::time_point::max());
-        front.stored->on_done([weak = std::weak_ptr<Connection>(conn)] {
-          if (auto c = weak.lock()) {
-            auto ex = c->executor;
-            asio::post(ex, [c = std::move(c)] {
-              if (c->wake) c->wake->cancel();
-            });
-          }
+        out_wake.expires_at(Steady::time_point::max());
+        front.stored->on_done([ex = ex, weak = weak_from_this()] {
+          // Posted to the strand, where the session ends: there it is alive or gone.
+          asio::post(ex, [weak] {
+            if (auto s = weak.lock()) wake(s->out_wake);
+          });
         });
-        co_await conn->wake->async_wait(kUseTuple);
+        co_await out_wake.async_wait(kUseTuple);
+        if (co_await cancelled()) co_return;
         if (!front.stored->done()) continue;  // woken by enqueue; on_done is still armed
       }
-      if (auto ids = front.stored->wait(); !ids && front.unstored) front.text = front.unstored(ids.error());
+      if (auto ids = front.stored->wait(); !ids && front.unstored)
+        front.text = front.unstored(ids.error());
       front.stored.reset();
     }
-    Outgoing o = std::move(conn->queue.front());
-    conn->queue.pop_front();
+    Outgoing o = std::move(out.front());
+    out.pop_front();
     if (o.close_code) {
       websocket::close_reason reason;
       reason.code = static_cast<std::uint16_t>(o.close_code);
       reason.reason = o.close_reason;
       // After the close frames, Beast waits for the peer to drop TCP, without a deadline.
       // A peer that never does must not hold the connection (or a shutdown) open.
-      auto guard = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor,
-                                                        kCloseGrace);
-      guard->async_wait([conn, guard](boost::system::error_code ec) {
-        if (ec || !conn->ws) return;
+      asio::steady_timer guard(ex, kCloseGrace);
+      guard.async_wait([this](boost::system::error_code ec) {
+        if (ec) return;
         boost::system::error_code ignored;
-        beast::get_lowest_layer(*conn->ws).socket().close(ignored);
+        beast::get_lowest_layer(ws).socket().close(ignored);
       });
       auto [cec] = co_await ws.async_close(reason, kUseTuple);
-      guard->cancel();
+      guard.cancel();
       spdlog::debug("ws close {} sent: {}", o.close_code, cec.message());
-      break;
+      co_return;
     }
     ws.text(true);
     auto [ec, n] = co_await ws.async_write(asio::buffer(o.text), kUseTuple);
-    if (ec) break;
+    if (ec) co_return;
   }
-  conn->queue.clear();
-  if (!conn->reader_done) {
-    // The reader may still be waiting for a frame that will never come.
-    beast::get_lowest_layer(ws).cancel();
-    while (!conn->reader_done) {
-      asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(10));
-      co_await t.async_wait(kUseTuple);
-    }
-  }
-  conn->wake.reset();
-  spdlog::debug("ws writer done");
 }
 
-asio::awaitable<void> Server::Impl::ws_auth_deadline(std::shared_ptr<Connection> conn,
-                                                     WsConnection* proto) {
-  asio::steady_timer t(co_await asio::this_coro::executor, options.auth_timeout);
-  co_await t.async_wait(kUseTuple);
-  // `proto` lives while the reader runs; an auth message being checked right now
-  // (in_call) arrived in time.
-  if (conn->reader_done || conn->authenticated || conn->in_call || conn->close_queued) co_return;
-  conn->enqueue(proto->on_auth_timeout());
+asio::awaitable<void> Server::Impl::ws_session(std::shared_ptr<Connection> conn,
+                                               http::request<http::string_body> req,
+                                               UpgradeCheck check) {
+  // Only this frame owns the session (the store's callbacks hold it weakly), so it ends
+  // on this strand.
+  auto session = std::make_shared<WsSession>(*this, *conn, check);
+  conn->session = session.get();
+  co_await session->run(std::move(req));
+  conn->session = nullptr;
 }
 
 bool Server::Impl::evict_idle() {
@@ -636,10 +746,8 @@ void Server::Impl::shutdown_connection(std::shared_ptr<Connection> conn) {
   auto ex = conn->executor;
   asio::dispatch(ex, [conn = std::move(conn)] {
     conn->shutting_down = true;
-    if (conn->ws) {
-      // An utterance in flight finishes first; the reader closes after it.
-      if (!conn->in_call && conn->wake)
-        conn->enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"});
+    if (conn->session) {
+      conn->session->shut_down();
     } else if (conn->idle) {
       conn->stream.cancel();
     }

@@ -117,6 +117,7 @@ class Server {
 
  private:
   struct Impl;
+  friend struct WsSession;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -226,9 +226,14 @@ void WsConnection::on_utterance_text(const json::object& msg, ReplyTo reply_to, 
   // and the writer holds the response until they are stored.
   auto queued = conversation_->queue_utterance(**content, turn_id);
   if (!queued) return error(out, queued.error(), turn_id, reply_to);
-  send_reply(queued->response, out);
-  out.stored = std::move(queued->stored);
-  out.unstored = [&metrics = metrics_, turn_id = std::move(turn_id),
+  send_queued(*queued, turn_id, reply_to, out);
+}
+
+void WsConnection::send_queued(dialog::QueuedResponse& queued, const std::string& turn_id,
+                               ReplyTo reply_to, WsOutput& out) {
+  send_reply(queued.response, out);
+  out.stored = std::move(queued.stored);
+  out.unstored = [&metrics = metrics_, turn_id,
                   reply_to = reply_to ? *reply_to : json::value()](const Error& e) {
     Error failure = dialog::Conversation::queue_failure(e);
     metrics.record_error(errc_name(failure.code));
@@ -268,7 +273,7 @@ void WsConnection::on_audio_message(const json::object& msg, ReplyTo reply_to, W
   if (!content) return error(out, content.error(), std::nullopt, reply_to);
   auto bytes = decode_base64(**content);
   if (!bytes)
-    return error(out, Errc::invalid_field, "\"content\" must be base64-encoded audio.", audio_turn_,
+    return error(out, Errc::invalid_field, "\"content\" must be base64-encoded audio.", turn_.current_turn(),
                  reply_to);
   on_audio_chunk(*bytes, reply_to, out);
 }
@@ -356,11 +361,9 @@ void WsConnection::on_config(const json::object& msg, ReplyTo reply_to, WsOutput
   if (rate) audio_format_.sample_rate = *rate;
   if (channels) audio_format_.channels = *channels;
   if (end_silence_ms) end_silence_ = std::chrono::milliseconds(*end_silence_ms);
-  if (speech_ && (encoding || rate || channels || end_silence_ms)) {
+  if (turn_.has_stream() && (encoding || rate || channels || end_silence_ms)) {
     // Settings apply between utterances: one in progress is dropped.
-    speech_->set_options(stream_options());
-    audio_turn_.reset();
-    audio_answered_ = false;
+    turn_.set_options(stream_options());
   }
   if (*language) language_ = **language;
   if (*tts) tts_ = **tts;

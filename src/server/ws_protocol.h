@@ -9,6 +9,7 @@
 #include "dialog/conversation.h"
 #include "server/metrics.h"
 #include "server/server.h"
+#include "server/spoken_turn.h"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -43,6 +44,9 @@ struct WsOutput {
   std::string close_reason;
   // Audio is waiting: send `messages`, then call on_speech() on the speech pool.
   bool speech = false;
+  // From on_speech: `messages` end with an utterance's final transcript; send them, then
+  // call on_spoken() on the worker pool for the dialog's answer.
+  bool spoken = false;
   // Set when `messages` answer an utterance whose history turns are still being committed
   // (the durability contract: no answer before its turns are stored). The writer sends
   // `messages` only once `stored` is done; if the commit failed it sends
@@ -89,9 +93,15 @@ class WsConnection {
   // Options::auth_timeout passed without authentication.
   WsOutput on_auth_timeout();
   // The audio queued by the last on_text/on_binary (WsOutput::speech): decoding, partial
-  // and final transcripts, and at the end of an utterance the dialog's response. Blocks on
-  // decoding: call it on the speech pool, in order with the other calls.
+  // and final transcripts. Blocks on decoding: call it on the speech pool, in order with
+  // the other calls.
   WsOutput on_speech();
+  // After an on_speech that said WsOutput::spoken: the dialog's response to the final
+  // transcript, through the same non-blocking path as typed text (the turns join the
+  // store's next group commit). Call it on the worker pool.
+  WsOutput on_spoken();
+  // True for a `cancel` message (cheap enough for the network thread: a short frame).
+  static bool is_cancel(std::string_view frame);
   // True when on_binary would touch neither the store nor the dialog (the login was
   // checked recently and the utterance already had its answer), so the caller may run it
   // on the network thread instead of the worker pool.
@@ -129,13 +139,16 @@ class WsConnection {
   void on_audio_chunk(std::string_view bytes, ReplyTo reply_to, WsOutput& out);
   void on_audio_end(ReplyTo reply_to, WsOutput& out);
   void on_cancel();
-  asr::SpeechStream* speech_stream();
+  bool speech_ready() const;
   asr::StreamOptions stream_options() const;
-  void speech_update(const asr::StreamUpdate& update, WsOutput& out);
-  void speech_error(const Error& e, WsOutput& out);
+  std::unique_ptr<asr::SpeechStream> new_speech_stream();
   // The reply, serialized once into its frame, then (with `tts` on) its message as a
   // spoken WAV (an `audio` message after it).
   void send_reply(const dialog::Reply& reply, WsOutput& out);
+  // A reply whose turns are still being committed: sent once they are stored, or the
+  // commit's error in its place (WsOutput::stored). Typed and spoken turns both end here.
+  void send_queued(dialog::QueuedResponse& queued, const std::string& turn_id, ReplyTo reply_to,
+                   WsOutput& out);
   void speak(const dialog::Reply& reply, WsOutput& out);
   // Every error frame goes through these, which count it in the metrics once.
   void error(WsOutput& out, Errc code, std::string_view detail,
@@ -163,16 +176,10 @@ class WsConnection {
 
   std::chrono::milliseconds end_silence_;
 
-  // The spoken utterance in progress, if any.
-  std::optional<std::string> audio_turn_;
-  bool audio_answered_ = false;  // it had its error (speech_unavailable, busy) already
-  // Something answered (a response or an error) since the last audio_end: an audio_end
-  // after silence alone then needs no answer of its own.
-  bool answered_since_end_ = false;
-  std::unique_ptr<asr::SpeechStream> speech_;
-  std::string pending_audio_;  // bytes for on_speech
-  bool pending_end_ = false;   // audio_end for on_speech
-  boost::json::value pending_reply_to_;  // the audio message's client id, or null
+  // The spoken utterance in progress, if any, and the final transcript on_spoken answers.
+  SpokenTurn turn_;
+  std::optional<SpeechEvent> spoken_;
+  boost::json::value pending_reply_to_;  // the last audio message's client id, or null
 };
 
 }  // namespace hark::server

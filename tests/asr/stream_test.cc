@@ -1,5 +1,6 @@
 // SpeechStream and RecognizerPool against a fake recognizer: the stream's logic (when a
 // decoder is lent, partials, end-pointing, cancel, errors) without pocketsphinx.
+#include "asr/fake_recognizer.h"
 #include "asr/speech_stream.h"
 #include "audio/test_signals.h"
 
@@ -9,43 +10,8 @@ namespace hark::asr {
 namespace {
 
 using namespace audio::testing;
-
-// Reports how many samples it got: partial "n <count>", final "heard <count>".
-class FakeRecognizer final : public Recognizer {
- public:
-  Result<void> start() override {
-    samples = 0;
-    started++;
-    return {};
-  }
-  Result<void> process(std::span<const std::int16_t> s) override {
-    samples += s.size();
-    return {};
-  }
-  std::string partial() override { return "n " + std::to_string(samples); }
-  Result<std::string> finish() override { return "heard " + std::to_string(samples); }
-  void cancel() override { cancelled++; }
-  Result<std::string> recognize(std::span<const std::int16_t> s) override {
-    return "heard " + std::to_string(s.size());
-  }
-  void add_words(const std::vector<std::string>& w) override { words = w; }
-
-  std::size_t samples = 0;
-  int started = 0, cancelled = 0;
-  std::vector<std::string> words;
-};
-
-struct Fixture {
-  Fixture() {
-    auto r = std::make_unique<FakeRecognizer>();
-    fake = r.get();
-    std::vector<std::unique_ptr<Recognizer>> all;
-    all.push_back(std::move(r));
-    pool = std::make_unique<RecognizerPool>(std::move(all), PoolOptions{.size = 1, .max_wait = std::chrono::milliseconds(20), .decoder = {}});
-  }
-  FakeRecognizer* fake;
-  std::unique_ptr<RecognizerPool> pool;
-};
+using testing::FakeRecognizer;
+using Fixture = testing::FakePool;
 
 struct Collected {
   std::vector<std::string> partials;

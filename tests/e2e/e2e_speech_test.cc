@@ -289,6 +289,50 @@ TEST_F(SpeechTest, ThirtySecondStreamIsCutAndAnswered) {
   EXPECT_EQ(str(r, "intent"), "time");
 }
 
+// 20 s of speech whose pauses are all shorter than the session's end-pointing silence,
+// so that only audio_end ends it and its final decoding takes a while.
+std::vector<std::int16_t> twenty_seconds_of_speech() {
+  std::vector<std::int16_t> s;
+  auto words = speak16k("what is the weather tomorrow and the day after");
+  while (s.size() < 20 * 16000) append(s, words);
+  s.resize(20 * 16000);
+  return s;
+}
+
+// The session keeps reading while an utterance is decoded: a WebSocket ping sent right
+// after 20 s of audio gets its pong at once, before the utterance's answer.
+TEST_F(SpeechTest, PingIsAnsweredWhileALongUtteranceIsDecoded) {
+  ASSERT_TRUE(ws_.send_json(json::object{{"type", "config"}, {"audio", json::object{{"end_silence_ms", 5000}}}}));
+  stream(twenty_seconds_of_speech(), Framing::binary);
+  ASSERT_TRUE(ws_.send_json(json::object{{"type", "audio_end"}}));
+  auto pong = ws_.ping(500ms);
+  ASSERT_TRUE(pong) << "no pong within 500 ms while decoding";
+  EXPECT_LT(pong->count(), 500);
+  // The utterance was still being decoded then: its answer comes after the pong (read()
+  // gives what arrived while ping() waited first).
+  Heard h;
+  collect(ws_, h, 60s);
+  ASSERT_TRUE(h.final_transcript) << "the long utterance got no final transcript";
+  ASSERT_TRUE(h.response) << "the long utterance got no response";
+  EXPECT_TRUE(h.response->contains("message"));
+}
+
+// A cancel sent while the utterance is decoded is read and honoured: that utterance gets
+// no final transcript and no response, and the next one works.
+TEST_F(SpeechTest, CancelDuringDecodingDropsTheUtterance) {
+  ASSERT_TRUE(ws_.send_json(json::object{{"type", "config"}, {"audio", json::object{{"end_silence_ms", 5000}}}}));
+  stream(twenty_seconds_of_speech(), Framing::binary);
+  ASSERT_TRUE(ws_.send_json(json::object{{"type", "audio_end"}}));
+  ASSERT_TRUE(ws_.send_json(json::object{{"type", "cancel"}}));
+  Heard h;
+  collect(ws_, h, 10s);
+  EXPECT_FALSE(h.response) << dump(*h.response);
+  EXPECT_FALSE(h.final_transcript && !h.final_transcript->empty()) << *h.final_transcript;
+  Heard next = say_aloud("call mom", Framing::binary);
+  ASSERT_TRUE(next.response) << "the utterance after the cancel got no response";
+  EXPECT_EQ(str(*next.response, "intent"), "call");
+}
+
 TEST_F(SpeechTest, BadAudioConfigChangesNothing) {
   auto e = exchange(ws_, json::object{{"type", "config"}, {"audio", json::object{{"encoding", "mp3"}}}});
   EXPECT_EQ(str(e, "code"), "invalid_field");

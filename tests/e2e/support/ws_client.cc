@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 
+#include <deque>
 #include <optional>
 
 namespace hark::e2e {
@@ -49,7 +50,9 @@ struct WsClient::Impl {
   int close_code = 0;
   std::string close_reason;
   std::string close_error;
+  std::deque<WsMessage> stashed;  // read while ping() waited for its pong
 
+  WsMessage finish_read();
   // Runs handlers until `done` or `deadline`; false on timeout (the operation stays pending).
   bool run_until(const bool& done, std::chrono::steady_clock::time_point deadline) {
     while (!done) {
@@ -177,8 +180,41 @@ bool WsClient::send_binary(std::span<const std::uint8_t> bytes) {
   return impl_->write(net::buffer(bytes.data(), bytes.size()), false);
 }
 
+WsMessage WsClient::Impl::finish_read() {
+  WsMessage msg;
+  read_pending = false;
+  if (read_ec) {
+    mark_closed(read_ec);
+    msg.kind = WsMessage::Kind::closed;
+    msg.close_code = close_code;
+    msg.close_reason = close_reason;
+    msg.error = close_error;
+    return msg;
+  }
+  msg.raw = beast::buffers_to_string(buffer.data());
+  buffer.consume(buffer.size());
+  if (!ws->got_text()) {
+    msg.kind = WsMessage::Kind::binary;
+    return msg;
+  }
+  boost::system::error_code ec;
+  auto v = boost::json::parse(msg.raw, ec);
+  if (ec || !v.is_object()) {
+    msg.kind = WsMessage::Kind::not_json;
+    return msg;
+  }
+  msg.kind = WsMessage::Kind::json;
+  msg.object = std::move(v.as_object());
+  return msg;
+}
+
 WsMessage WsClient::read(std::chrono::milliseconds timeout) {
   auto& im = *impl_;
+  if (!im.stashed.empty()) {
+    WsMessage m = std::move(im.stashed.front());
+    im.stashed.pop_front();
+    return m;
+  }
   WsMessage msg;
   if (!im.ws || im.closed) {
     msg.kind = WsMessage::Kind::closed;
@@ -192,30 +228,42 @@ WsMessage WsClient::read(std::chrono::milliseconds timeout) {
     msg.kind = WsMessage::Kind::timeout;
     return msg;
   }
-  im.read_pending = false;
-  if (im.read_ec) {
-    im.mark_closed(im.read_ec);
-    msg.kind = WsMessage::Kind::closed;
-    msg.close_code = im.close_code;
-    msg.close_reason = im.close_reason;
-    msg.error = im.close_error;
-    return msg;
+  return im.finish_read();
+}
+
+std::optional<std::chrono::milliseconds> WsClient::ping(std::chrono::milliseconds timeout) {
+  auto& im = *impl_;
+  if (!im.ws || im.closed) return std::nullopt;
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + timeout;
+  bool pong = false;
+  std::optional<std::chrono::steady_clock::time_point> pong_at;
+  im.ws->control_callback([&](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::pong && !pong_at) pong_at = std::chrono::steady_clock::now();
+    if (kind == websocket::frame_type::pong) pong = true;
+  });
+  bool sent = false;
+  beast::error_code ec;
+  im.ws->async_ping({}, [&](beast::error_code e) {
+    ec = e;
+    sent = true;
+  });
+  // Control frames are seen only while a read is pending: keep one, and keep what it
+  // reads for read().
+  while (!pong && !im.closed) {
+    if (!im.read_pending) im.start_read();
+    while (!pong && !im.read_done) {
+      im.ioc.restart();
+      if (im.ioc.run_one_until(deadline) == 0 && std::chrono::steady_clock::now() >= deadline) break;
+    }
+    if (pong) break;
+    if (!im.read_done) break;  // timed out
+    im.stashed.push_back(im.finish_read());
   }
-  msg.raw = beast::buffers_to_string(im.buffer.data());
-  im.buffer.consume(im.buffer.size());
-  if (!im.ws->got_text()) {
-    msg.kind = WsMessage::Kind::binary;
-    return msg;
-  }
-  boost::system::error_code ec;
-  auto v = boost::json::parse(msg.raw, ec);
-  if (ec || !v.is_object()) {
-    msg.kind = WsMessage::Kind::not_json;
-    return msg;
-  }
-  msg.kind = WsMessage::Kind::json;
-  msg.object = std::move(v.as_object());
-  return msg;
+  im.run_until(sent, deadline);
+  im.ws->control_callback();
+  if (!pong_at || ec) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*pong_at - start);
 }
 
 void WsClient::close() {

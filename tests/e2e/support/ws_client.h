@@ -57,6 +57,10 @@ class WsClient {
   bool send_binary(std::span<const std::uint8_t> bytes);
 
   WsMessage read(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Sends a WebSocket ping (a control frame, not the JSON ping) and answers the time to
+  // its pong, or nullopt when none came within `timeout`. Messages that arrive meanwhile
+  // are kept for read().
+  std::optional<std::chrono::milliseconds> ping(std::chrono::milliseconds timeout);
   // Sends a close frame (1000) and waits for the peer's; quiet when already closed.
   void close();
   bool is_open() const;

@@ -1,0 +1,128 @@
+#include "server/spoken_turn.h"
+
+#include "server/api.h"
+#include "server/errors.h"
+
+#include <spdlog/spdlog.h>
+
+namespace hark::server {
+
+SpokenTurn::SpokenTurn(std::unique_ptr<asr::SpeechStream> stream) : stream_(std::move(stream)) {}
+SpokenTurn::~SpokenTurn() = default;
+
+const std::string& SpokenTurn::turn_id() {
+  if (state_ == State::idle) {
+    turn_id_ = new_id("turn_");
+    state_ = State::listening;
+  }
+  return turn_id_;
+}
+
+std::optional<std::string> SpokenTurn::current_turn() const {
+  if (state_ == State::idle) return std::nullopt;
+  return turn_id_;
+}
+
+bool SpokenTurn::add_audio(std::string_view bytes) {
+  turn_id();
+  if (state_ == State::dropped) return false;  // the rest of an utterance that had its error
+  pending_audio_.append(bytes);
+  return true;
+}
+
+bool SpokenTurn::end(bool can_decode, bool* unanswered) {
+  if (state_ == State::dropped || !can_decode) {
+    if (unanswered) *unanswered = !answered_since_end_ && state_ != State::dropped;
+    finish_turn();
+    answered_since_end_ = false;
+    return false;
+  }
+  pending_end_ = true;
+  return true;
+}
+
+void SpokenTurn::cancel() {
+  if (stream_) stream_->cancel();
+  pending_audio_.clear();
+  pending_end_ = false;
+  finish_turn();
+}
+
+void SpokenTurn::set_options(const asr::StreamOptions& options) {
+  if (stream_) stream_->set_options(options);
+  finish_turn();
+}
+
+void SpokenTurn::on_error(const Error& e, std::vector<SpeechEvent>& out) {
+  const std::string turn = turn_id();
+  if (e.code == Errc::busy) {
+    // The utterance is dropped; its remainder is only end-pointed (SpeechStream).
+    out.push_back({SpeechEvent::Kind::error, turn,
+                   "Every speech recognizer is busy; say it again in a moment.", "busy"});
+    state_ = State::dropped;
+  } else if (e.code == Errc::bad_request || e.code == Errc::too_large) {
+    // This chunk is dropped; the utterance goes on.
+    out.push_back({SpeechEvent::Kind::error, turn, e.detail,
+                   e.code == Errc::too_large ? "too_large" : "bad_audio"});
+  } else {
+    spdlog::warn("speech: {}", e.detail);
+    out.push_back({SpeechEvent::Kind::error, turn, client_detail(e), std::string(errc_name(e.code))});
+    state_ = State::dropped;
+  }
+  answered_since_end_ = true;
+}
+
+void SpokenTurn::on_update(const asr::StreamUpdate& u, bool client_ended,
+                           std::vector<SpeechEvent>& out) {
+  const std::string turn = turn_id();
+  if (u.partial && state_ != State::dropped)
+    out.push_back({SpeechEvent::Kind::partial, turn, *u.partial, {}});
+  if (!u.ended) return;
+  const bool answered = state_ == State::dropped;
+  finish_turn();
+  if (answered) return;
+  if (!u.heard_speech || u.final_text.empty()) {
+    // Silence or noise alone is no utterance: nothing to answer, unless the client ended
+    // it itself and got no answer since its last audio_end (it is waiting for one): then
+    // an empty final transcript says that nothing was heard.
+    if (client_ended && !answered_since_end_)
+      out.push_back({SpeechEvent::Kind::nothing_heard, turn, {}, {}});
+    return;
+  }
+  out.push_back({SpeechEvent::Kind::final_text, turn, u.final_text, {}});
+  answered_since_end_ = true;
+}
+
+std::vector<SpeechEvent> SpokenTurn::decode() {
+  std::vector<SpeechEvent> out;
+  if (!stream_) {
+    pending_audio_.clear();
+    pending_end_ = false;
+    return out;
+  }
+  if (!pending_audio_.empty()) {
+    auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(pending_audio_.data()),
+                           pending_audio_.size());
+    auto update = stream_->push(bytes);
+    pending_audio_.clear();
+    if (update)
+      on_update(*update, pending_end_, out);
+    else
+      on_error(update.error(), out);
+  }
+  if (pending_end_) {
+    auto update = stream_->end();
+    if (!update)
+      on_error(update.error(), out);
+    else if (update->ended)
+      on_update(*update, true, out);
+    else if (!answered_since_end_)
+      out.push_back({SpeechEvent::Kind::nothing_heard, new_id("turn_"), {}, {}});  // no audio
+    finish_turn();
+    answered_since_end_ = false;
+    pending_end_ = false;
+  }
+  return out;
+}
+
+}  // namespace hark::server

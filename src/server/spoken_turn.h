@@ -1,0 +1,89 @@
+// One connection's spoken utterances, free of JSON and sockets: audio and audio_end come
+// in (queued, cheap), decode() turns them into events on the speech pool, and a finished
+// utterance is handed to the dialog as text (WsConnection::on_spoken, on the worker pool).
+// Not thread-safe: one call at a time (the connection's handler makes them in order).
+#pragma once
+
+#include "asr/speech_stream.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hark::server {
+
+// What decode() has to say, in order.
+struct SpeechEvent {
+  enum class Kind {
+    partial,        // a partial transcript of `turn_id`
+    final_text,     // the final transcript: `text` goes to the dialog
+    nothing_heard,  // an empty final transcript: the client ended silence
+    error,          // `code` (bad_audio, too_large, busy or an Errc name), `detail`
+  };
+  Kind kind;
+  std::string turn_id;
+  std::string text;  // partial or final transcript; error detail
+  std::string code;  // error only
+};
+
+class SpokenTurn {
+ public:
+  enum class State {
+    idle,       // no utterance: the next audio starts one
+    listening,  // audio of `turn_id()` is coming in
+    dropped,    // it had its error (busy, speech_unavailable...): the rest is ignored
+  };
+
+  // `stream` may be null (speech off or still loading); it can be given later.
+  explicit SpokenTurn(std::unique_ptr<asr::SpeechStream> stream = nullptr);
+  ~SpokenTurn();
+
+  State state() const { return state_; }
+  // The utterance in progress (starts one when idle).
+  const std::string& turn_id();
+  std::optional<std::string> current_turn() const;
+  bool has_stream() const { return stream_ != nullptr; }
+  void set_stream(std::unique_ptr<asr::SpeechStream> stream) { stream_ = std::move(stream); }
+  asr::SpeechStream* stream() { return stream_.get(); }
+
+  // A chunk of audio: false when the utterance was dropped (nothing to decode).
+  bool add_audio(std::string_view bytes);
+  // The utterance cannot be heard (no recognizer): it had its answer.
+  void drop() {
+    state_ = State::dropped;
+    answered_since_end_ = true;
+  }
+  // audio_end; `can_decode`: a recognizer is there. False: nothing to decode (dropped, or
+  // no recognizer); `unanswered` then tells whether the client heard nothing at all about
+  // its audio since its previous audio_end.
+  bool end(bool can_decode, bool* unanswered = nullptr);
+  // cancel, or typed text in its place, or new audio settings: the utterance is gone.
+  void cancel();
+  // New stream options (drops the utterance in progress).
+  void set_options(const asr::StreamOptions& options);
+
+  // Decodes what add_audio and end queued (blocks: call on the speech pool).
+  std::vector<SpeechEvent> decode();
+
+ private:
+  void on_error(const Error& e, std::vector<SpeechEvent>& out);
+  void on_update(const asr::StreamUpdate& u, bool client_ended, std::vector<SpeechEvent>& out);
+  void finish_turn() {
+    state_ = State::idle;
+    turn_id_.clear();
+  }
+
+  std::unique_ptr<asr::SpeechStream> stream_;
+  State state_ = State::idle;
+  std::string turn_id_;
+  // Something answered (a response or an error) since the last audio_end: an audio_end
+  // after silence alone then needs no answer of its own.
+  bool answered_since_end_ = false;
+  std::string pending_audio_;  // for decode()
+  bool pending_end_ = false;   // audio_end, for decode()
+};
+
+}  // namespace hark::server
