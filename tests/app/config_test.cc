@@ -1,4 +1,5 @@
 #include "app/config.h"
+#include "config_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -11,27 +12,8 @@
 namespace hark::app {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-class ConfigFile {
- public:
-  explicit ConfigFile(const std::string& text) {
-    path_ = std::filesystem::temp_directory_path() /
-            ("hark_config_test_" + std::to_string(std::random_device{}()) + ".yaml");
-    std::ofstream(path_) << text;
-  }
-  ~ConfigFile() { std::filesystem::remove(path_); }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using testing::ConfigFile;
+using testing::env_of;
 
 TEST(Config, DefaultsWithNothingSet) {
   auto c = load_config({}, env_of({}));

@@ -3,6 +3,7 @@
 // README's table.
 #include "app/config.h"
 #include "app/settings.h"
+#include "config_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -17,23 +18,8 @@
 namespace hark::app {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-struct TempFile {
-  explicit TempFile(const std::string& text) {
-    path = std::filesystem::temp_directory_path() /
-           ("hark_settings_test_" + std::to_string(std::random_device{}()) + ".yaml");
-    std::ofstream(path) << text;
-  }
-  ~TempFile() { std::filesystem::remove(path); }
-  std::filesystem::path path;
-};
+using testing::ConfigFile;
+using testing::env_of;
 
 bool is_config_row(const Setting& s) { return std::string_view(s.env) == "HARK_CONFIG"; }
 
@@ -77,8 +63,8 @@ TEST(Settings, EveryRowReadsFileThenEnvironmentThenFlag) {
     if (*s.flag && s.kind == Setting::Kind::boolean) flags.push_back(s.flag);
     else if (*s.flag) flags.insert(flags.end(), {s.flag, v[2]});
   }
-  TempFile file(yaml);
-  std::vector<std::string> config_flag = {"--config", file.path.string()};
+  ConfigFile file(yaml);
+  std::vector<std::string> config_flag = {"--config", file.path()};
   auto only_file = load_config(config_flag, env_of({}));
   ASSERT_TRUE(only_file.has_value()) << only_file.error().detail;
   auto file_env = load_config(config_flag, env_of(env));
@@ -129,9 +115,9 @@ TEST(Settings, OutOfRangeIsRefusedNamingTheSetting) {
       if (*s.flag && s.kind != Setting::Kind::boolean)
         expect_refused(load_config({s.flag, bad}, env_of({})), s.flag);
       if (*s.key) {
-        TempFile file("# settings\n" + std::string(s.key) + ": \"" + bad + "\"\n");
-        expect_refused(load_config({"--config", file.path.string()}, env_of({})),
-                       file.path.string() + ":2: " + s.key);
+        ConfigFile file("# settings\n" + std::string(s.key) + ": \"" + bad + "\"\n");
+        expect_refused(load_config({"--config", file.path()}, env_of({})),
+                       file.path() + ":2: " + s.key);
       }
     }
   }
@@ -221,8 +207,8 @@ TEST(Settings, DeployExampleUsesTheTablesKeys) {
     uncommented += line + "\n";
   }
   EXPECT_GE(commented_keys, 1u);
-  TempFile file(uncommented);
-  auto all = load_config({"--config", file.path.string()}, env_of({}));
+  ConfigFile file(uncommented);
+  auto all = load_config({"--config", file.path()}, env_of({}));
   ASSERT_TRUE(all.has_value()) << all.error().detail;
 }
 
