@@ -58,15 +58,15 @@ void SpokenTurn::on_error(const Error& e, std::vector<SpeechEvent>& out) {
   if (e.code == Errc::busy) {
     // The utterance is dropped; its remainder is only end-pointed (SpeechStream).
     out.push_back({SpeechEvent::Kind::error, turn,
-                   "Every speech recognizer is busy; say it again in a moment.", "busy"});
+                   "Every speech recognizer is busy; say it again in a moment.", Errc::busy});
     state_ = State::dropped;
   } else if (e.code == Errc::bad_request || e.code == Errc::too_large) {
     // This chunk is dropped; the utterance goes on.
     out.push_back({SpeechEvent::Kind::error, turn, e.detail,
-                   e.code == Errc::too_large ? "too_large" : "bad_audio"});
+                   e.code == Errc::too_large ? Errc::too_large : Errc::bad_audio});
   } else {
     spdlog::warn("speech: {}", e.detail);
-    out.push_back({SpeechEvent::Kind::error, turn, client_detail(e), std::string(errc_name(e.code))});
+    out.push_back({SpeechEvent::Kind::error, turn, client_detail(e), e.code});
     state_ = State::dropped;
   }
   answered_since_end_ = true;

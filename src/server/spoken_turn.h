@@ -5,6 +5,7 @@
 #pragma once
 
 #include "asr/speech_stream.h"
+#include "common/error.h"
 
 #include <cstdint>
 #include <memory>
@@ -21,12 +22,12 @@ struct SpeechEvent {
     partial,        // a partial transcript of `turn_id`
     final_text,     // the final transcript: `text` goes to the dialog
     nothing_heard,  // an empty final transcript: the client ended silence
-    error,          // `code` (bad_audio, too_large, busy or an Errc name), `detail`
+    error,          // `code` (bad_audio, too_large, busy or the stream's own), detail in `text`
   };
   Kind kind;
   std::string turn_id;
   std::string text;  // partial or final transcript; error detail
-  std::string code;  // error only
+  Errc code = Errc::internal;  // error only
 };
 
 class SpokenTurn {

@@ -123,7 +123,7 @@ WsOutput WsConnection::on_speech() {
         out.messages.push_back(transcript_frame(e.turn_id, "", true));
         break;
       case SpeechEvent::Kind::error:
-        error(out, errc_from_name(e.code).value_or(Errc::internal), e.text, e.turn_id, reply_to);
+        error(out, e.code, e.text, e.turn_id, reply_to);
         break;
       case SpeechEvent::Kind::final_text:
         out.messages.push_back(transcript_frame(e.turn_id, e.text, true));

@@ -124,7 +124,7 @@ TEST(SpokenTurn, EveryDecoderBusyAnswersBusyOnceAndNoTranscript) {
   auto events = t.say(burst(0.2, 2.0, 0.0));
   auto errors = of_kind(events, Kind::error);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].code, "busy");
+  EXPECT_EQ(errors[0].code, Errc::busy);
   EXPECT_EQ(t.turn.state(), State::dropped);
   EXPECT_TRUE(of_kind(events, Kind::partial).empty());
   held->release();
