@@ -82,6 +82,13 @@ struct Outgoing {
   // they could not be (WsOutput::stored).
   std::shared_ptr<store::TurnCommit> stored;
   std::function<std::string(const Error&)> unstored;
+
+  static Outgoing close(int code, std::string reason) {
+    Outgoing o;
+    o.close_code = code;
+    o.close_reason = std::move(reason);
+    return o;
+  }
 };
 
 // Runs `f` on the worker pool; the awaiting coroutine resumes on its own strand. The
@@ -493,9 +500,9 @@ struct WsSession : std::enable_shared_from_this<WsSession> {
       // wait behind it.
       enqueue(Outgoing{std::move(m), 0, {}, std::move(o.stored), std::move(o.unstored)});
     }
-    if (o.close_code) enqueue(Outgoing{{}, o.close_code, std::move(o.close_reason)});
+    if (o.close_code) enqueue(Outgoing::close(o.close_code, std::move(o.close_reason)));
   }
-  void going_away() { enqueue(Outgoing{{}, kCloseGoingAway, "server shutting down"}); }
+  void going_away() { enqueue(Outgoing::close(kCloseGoingAway, "server shutting down")); }
 
   // Server::stop(): an utterance in flight finishes first; the handler closes after it.
   void shut_down() {
@@ -583,7 +590,7 @@ asio::awaitable<void> WsSession::reader() {
     if (close_queued) continue;  // the close is on its way; its answer ends the read
     if (!(text ? bucket : audio_bucket).take(Steady::now())) {
       impl.metrics.record_error("rate_limited");
-      enqueue(Outgoing{{}, kClosePolicy, "too many messages"});
+      enqueue(Outgoing::close(kClosePolicy, "too many messages"));
       continue;
     }
     // Speech queued before a `cancel` is not decoded, and what is being decoded is not
