@@ -645,9 +645,8 @@ asio::awaitable<void> WsSession::handle(Incoming& frame) {
   auto decoded = co_await on_pool(impl.speech_pool, [&p] { return p.on_speech(); });
   if (close_queued) co_return;
   if (frame.epoch != cancels) {
-    // Cancelled while decoding: its partials may go, its final transcript does not and it
-    // gets no answer (the cancel, still queued, forgets it).
-    if (decoded.spoken && !decoded.messages.empty()) decoded.messages.pop_back();
+    // Cancelled while decoding (the cancel, still queued, forgets the utterance).
+    p.drop_spoken(decoded);
     enqueue(std::move(decoded));
     co_return;
   }

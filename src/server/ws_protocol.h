@@ -100,6 +100,9 @@ class WsConnection {
   // transcript, through the same non-blocking path as typed text (the turns join the
   // store's next group commit). Call it on the worker pool.
   WsOutput on_spoken();
+  // The client cancelled while `decoded` (on_speech's output) was being decoded: its
+  // partials may still go, but its final transcript does not and it gets no answer.
+  void drop_spoken(WsOutput& decoded);
   // True for a `cancel` message (cheap enough for the network thread: a short frame).
   static bool is_cancel(std::string_view frame);
   // True when on_binary would touch neither the store nor the dialog (the login was
@@ -179,6 +182,7 @@ class WsConnection {
   // The spoken utterance in progress, if any, and the final transcript on_spoken answers.
   SpokenTurn turn_;
   std::optional<SpeechEvent> spoken_;
+  std::size_t spoken_message_ = 0;  // its final transcript's place in on_speech's output
   boost::json::value pending_reply_to_;  // the last audio message's client id, or null
 };
 

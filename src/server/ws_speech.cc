@@ -126,6 +126,7 @@ WsOutput WsConnection::on_speech() {
         error(out, e.code, e.text, e.turn_id, reply_to);
         break;
       case SpeechEvent::Kind::final_text:
+        spoken_message_ = out.messages.size();
         out.messages.push_back(transcript_frame(e.turn_id, e.text, true));
         spoken_ = std::move(e);
         out.spoken = true;
@@ -133,6 +134,13 @@ WsOutput WsConnection::on_speech() {
     }
   }
   return out;
+}
+
+void WsConnection::drop_spoken(WsOutput& decoded) {
+  if (!decoded.spoken) return;
+  decoded.messages.erase(decoded.messages.begin() + static_cast<std::ptrdiff_t>(spoken_message_));
+  decoded.spoken = false;
+  spoken_.reset();
 }
 
 WsOutput WsConnection::on_spoken() {
