@@ -9,6 +9,7 @@
 #include "nlu/eval.h"
 #include "nlu/parser.h"
 #include "server/server.h"
+#include "server/wire.h"
 #include "skills/registry.h"
 #include "store/store.h"
 
@@ -93,7 +94,9 @@ int serve(const Config& config) {
     spdlog::error("cannot open the store: {}", e.what());
     return kExitFailure;
   }
-  dialog::Engine engine(dialog::Options{}, registry, *parser, *store, system_clock());
+  dialog::Options dialog_options;
+  dialog_options.encode_action = server::action_text;
+  dialog::Engine engine(std::move(dialog_options), registry, *parser, *store, system_clock());
 
   // Decoders load in the background (seconds): the server answers at once, and audio gets
   // speech_unavailable until they are ready.
@@ -210,7 +213,7 @@ int transcribe(const std::filesystem::path& wav, const Config& config) {
   std::cout << "transcript: " << *text << "\n"
             << "intent: " << parsed.intent << " (confidence " << parsed.confidence << ")\n";
   for (const auto& [name, slot] : parsed.slots)
-    std::cout << "  " << name << " = " << boost::json::serialize(slot.value) << "  (\"" << slot.raw
+    std::cout << "  " << name << " = " << boost::json::serialize(server::slot_value_json(slot.value)) << "  (\"" << slot.raw
               << "\")\n";
   return 0;
 }

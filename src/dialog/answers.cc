@@ -4,8 +4,6 @@
 #include "dialog/speech.h"
 #include "dialog/units.h"
 
-#include <boost/json/value.hpp>
-
 #include <array>
 #include <cmath>
 #include <set>
@@ -47,10 +45,8 @@ constexpr std::size_t kRemindersRead = 5;
 std::optional<std::string> slot_text(const std::map<std::string, nlu::Slot>& slots, const std::string& name) {
   auto it = slots.find(name);
   if (it == slots.end()) return std::nullopt;
-  const auto& v = it->second.value;
-  if (v.is_string()) {
-    std::string s(v.as_string());
-    if (!s.empty()) return s;
+  if (const std::string* s = nlu::text_of(it->second.value)) {
+    if (!s->empty()) return *s;
     return std::nullopt;
   }
   if (!it->second.raw.empty()) return it->second.raw;
@@ -60,11 +56,7 @@ std::optional<std::string> slot_text(const std::map<std::string, nlu::Slot>& slo
 std::optional<double> slot_number(const std::map<std::string, nlu::Slot>& slots, const std::string& name) {
   auto it = slots.find(name);
   if (it == slots.end()) return std::nullopt;
-  const auto& v = it->second.value;
-  if (v.is_int64()) return static_cast<double>(v.as_int64());
-  if (v.is_uint64()) return static_cast<double>(v.as_uint64());
-  if (v.is_double()) return v.as_double();
-  return std::nullopt;
+  return nlu::number_of(it->second.value);
 }
 
 Error store_error(const Error& e) { return make_error(Errc::unavailable, "store: " + e.detail); }

@@ -4,6 +4,7 @@
 #include "dialog/turn.h"
 #include "nlu/normalize.h"
 
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <utility>
@@ -33,19 +34,23 @@ Result<void> check_text(std::string_view text, const Options& options) {
 }
 
 store::Turn make_turn(const internal::Deps& deps, std::int64_t user_id, const char* role, std::string text,
-                      const std::optional<boost::json::object>& action) {
+                      std::string action_json = {}) {
   store::Turn turn;
   turn.user_id = user_id;
   turn.role = role;
   turn.text = std::move(text);
-  if (action) turn.action_json = boost::json::serialize(*action);
+  turn.action_json = std::move(action_json);
   turn.created_at = deps.clock.unix_now();
   return turn;
 }
 
+std::string history_action(const Options& options, const std::optional<Action>& action) {
+  return action && options.encode_action ? options.encode_action(*action) : std::string();
+}
+
 Result<void> append(const internal::Deps& deps, std::int64_t user_id, const char* role, std::string text,
-                    const std::optional<boost::json::object>& action) {
-  auto id = deps.store.append_turn(make_turn(deps, user_id, role, std::move(text), action));
+                    std::string action_json) {
+  auto id = deps.store.append_turn(make_turn(deps, user_id, role, std::move(text), std::move(action_json)));
   if (!id) return internal::store_failure(id.error());
   return {};
 }
@@ -106,7 +111,7 @@ Result<QueuedResponse> Conversation::answer(std::string_view text, const std::st
 
   std::vector<store::Turn> turns;
   turns.reserve(2);
-  turns.push_back(make_turn(deps, user_id_, "user", transcript ? *transcript : std::string(words), std::nullopt));
+  turns.push_back(make_turn(deps, user_id_, "user", transcript ? *transcript : std::string(words)));
   next = state_->dialog;
   auto answer = internal::decide(deps, engine_.options(), next, user_id_, timezone_, *loaded, words, parsed);
   if (!answer) {
@@ -114,7 +119,8 @@ Result<QueuedResponse> Conversation::answer(std::string_view text, const std::st
     if (auto ok = deps.store.append_turn(turns.front()); !ok) return internal::store_failure(ok.error());
     return answer.error();
   }
-  turns.push_back(make_turn(deps, user_id_, "assistant", answer->message, answer->action));
+  turns.push_back(make_turn(deps, user_id_, "assistant", answer->message,
+                            history_action(engine_.options(), answer->action)));
   QueuedResponse out{reply_of(*answer, turn_id, transcript), deps.store.queue_turns(std::move(turns))};
   next.last = std::move(*answer);
   return out;
@@ -146,11 +152,11 @@ Result<Reply> Conversation::on_confirm(const std::string& action_id, bool confir
                                        const std::string& turn_id) {
   const internal::Deps& deps = engine_.impl_->deps;
   auto& pending = state_->dialog.pending;
-  const boost::json::value* id = pending && pending->action ? pending->action->if_contains("id") : nullptr;
-  if (!id || !id->is_string() || id->as_string() != action_id)
+  if (!pending || !pending->action || pending->action->id != action_id)
     return make_error(Errc::not_found, "No pending action has that id.");
   Answer out = confirmed ? internal::confirmed(*pending) : Answer{internal::kCancelled, std::nullopt, "deny"};
-  if (auto ok = append(deps, user_id_, "assistant", out.message, out.action); !ok) return ok.error();
+  if (auto ok = append(deps, user_id_, "assistant", out.message, history_action(engine_.options(), out.action)); !ok)
+    return ok.error();
   pending.reset();
   state_->dialog.last = out;
   return reply_of(out, turn_id, std::nullopt);
@@ -170,7 +176,7 @@ Result<void> Conversation::on_action_result(const std::string& action_id, const 
   if (!name.empty()) record["name"] = name;
   if (!detail.empty()) record["detail"] = utf8_prefix(detail, kMaxResultDetail);
   std::string text = "[action " + (name.empty() ? std::string("result") : name) + " " + status + "]";
-  return append(engine_.impl_->deps, user_id_, "assistant", std::move(text), record);
+  return append(engine_.impl_->deps, user_id_, "assistant", std::move(text), boost::json::serialize(record));
 }
 
 }  // namespace hark::dialog

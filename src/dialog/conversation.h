@@ -12,14 +12,15 @@
 #include "skills/registry.h"
 #include "store/store.h"
 
-#include <boost/json/object.hpp>
-
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace hark::dialog {
 
@@ -27,11 +28,26 @@ namespace internal {
 struct DialogState;
 }
 
+// What the app is asked to do: PROTOCOL.md's "action" (server/wire.h encodes it).
+struct Action {
+  std::string id;    // "act_..."
+  std::string name;  // the skill's action
+  // The slot values given, in the skill's slot order.
+  std::vector<std::pair<std::string, nlu::SlotValue>> params;
+  // The stored contact's phone for a call or message: params' "number".
+  std::optional<std::string> number;
+  bool needs_confirmation = false;
+  friend bool operator==(const Action&, const Action&) = default;
+};
+
 struct Options {
   // Said when nothing was understood.
   std::string fallback_message = "Sorry, I didn't understand that.";
   // Longest utterance accepted, in bytes (longer text answers Errc::too_large).
   std::size_t max_utterance_bytes = 4096;
+  // How an action is kept in the history: the app passes server::action_text (the JSON
+  // the client gets). Empty: the history keeps no action.
+  std::function<std::string(const Action&)> encode_action;
 };
 
 // What the parser read in a sentence, for POST /nlu/parse.
@@ -47,10 +63,7 @@ struct Reply {
   std::string id;       // "resp_..."
   std::string turn_id;  // the server's turn
   std::string message;  // the text to speak
-  // {"id", "name", "params", "needs_confirmation"}, absent when the app has nothing to do.
-  // Kept as the JSON object dialog/turn.cc builds from the skill and the nlu slot values
-  // (themselves JSON values), and stored as such in the history.
-  std::optional<boost::json::object> action;
+  std::optional<Action> action;  // absent when the app has nothing to do
   std::string intent;
   bool expects_reply = false;  // the answer asks something: the app listens again
   std::optional<std::string> transcript;  // the words heard, for a spoken utterance

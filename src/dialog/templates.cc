@@ -28,9 +28,7 @@ std::vector<Placeholder> placeholders(const std::string& tmpl) {
 
 bool has_value(const std::map<std::string, nlu::Slot>& slots, const std::string& name) {
   auto it = slots.find(name);
-  if (it == slots.end()) return false;
-  const auto& v = it->second.value;
-  return !v.is_null() && !(v.is_string() && v.as_string().empty());
+  return it != slots.end() && nlu::has_value(it->second.value);
 }
 
 // Removes `{name}` and the connector word before it, then tidies spaces before punctuation.
@@ -86,11 +84,11 @@ std::string fill(const std::string& tmpl, const skills::Skill& skill,
 
 }  // namespace
 
-std::string say_slot_value(const skills::SlotDef* def, const boost::json::value& value, const LocalTime& today) {
+std::string say_slot_value(const skills::SlotDef* def, const nlu::SlotValue& value, const LocalTime& today) {
   // No definition: printed as a plain text value would be.
   skills::SlotType type = def ? def->type : skills::SlotType::kText;
-  if (value.is_string()) {
-    std::string s(value.as_string());
+  if (const std::string* text = nlu::text_of(value)) {
+    std::string s = *text;
     if (type == skills::SlotType::kTime) return say_time_value(s).value_or(s);
     if (type == skills::SlotType::kDate) return say_date_value(s, today).value_or(s);
     if (type == skills::SlotType::kDateTime) return say_datetime_value(s, today).value_or(s);
@@ -99,17 +97,13 @@ std::string say_slot_value(const skills::SlotDef* def, const boost::json::value&
         if (c == '_') c = ' ';
     return s;
   }
-  double number = 0;
-  if (value.is_int64()) number = static_cast<double>(value.as_int64());
-  else if (value.is_uint64()) number = static_cast<double>(value.as_uint64());
-  else if (value.is_double()) number = value.as_double();
-  else if (value.is_bool()) return value.as_bool() ? "yes" : "no";
-  else return "";
+  std::optional<double> number = nlu::number_of(value);
+  if (!number) return "";
   if (type == skills::SlotType::kDuration) {
-    double seconds = def->unit == "minutes" ? number * 60 : number;
+    double seconds = def->unit == "minutes" ? *number * 60 : *number;
     return say_duration(static_cast<std::int64_t>(seconds));
   }
-  return say_number(number);
+  return say_number(*number);
 }
 
 std::string fill_response(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,

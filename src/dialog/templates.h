@@ -5,8 +5,6 @@
 #include "nlu/parser.h"
 #include "skills/skill.h"
 
-#include <boost/json/value.hpp>
-
 #include <map>
 #include <string>
 
@@ -14,7 +12,7 @@ namespace hark::dialog {
 
 // A slot value as said aloud, by the slot's type: "07:30" -> "7:30 AM", 600 seconds ->
 // "10 minutes", "2026-11-26" -> "tomorrow", "do_not_disturb" -> "do not disturb".
-std::string say_slot_value(const skills::SlotDef* def, const boost::json::value& value, const LocalTime& today);
+std::string say_slot_value(const skills::SlotDef* def, const nlu::SlotValue& value, const LocalTime& today);
 
 // The first alternative of skill.responses whose {slots} all have values; when none
 // has, the first alternative with each missing {slot} dropped together with the

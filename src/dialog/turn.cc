@@ -23,9 +23,7 @@ bool is_dismissal(const std::string& intent) { return intent == "deny" || intent
 
 bool has_value(const std::map<std::string, nlu::Slot>& slots, const std::string& name) {
   auto it = slots.find(name);
-  if (it == slots.end()) return false;
-  const auto& v = it->second.value;
-  return !v.is_null() && !(v.is_string() && v.as_string().empty());
+  return it != slots.end() && nlu::has_value(it->second.value);
 }
 
 std::string lower(std::string_view s) {
@@ -138,19 +136,14 @@ class Turn {
 
   Result<Answer> act(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
                      const LocalTime& today) {
-    boost::json::object params;
+    Action action{make_id("act_"), skill.action, {}, std::nullopt, skill.needs_confirmation};
     for (const auto& def : skill.slots)
-      if (has_value(slots, def.name)) params[def.name] = slots.at(def.name).value;
-    add_phone_number(skill, params);
+      if (has_value(slots, def.name)) action.params.emplace_back(def.name, slots.at(def.name).value);
+    action.number = phone_number(skill, action);
     if (skill.name == "reminder") {
-      if (auto stored = remember(params); !stored) return stored.error();
+      if (auto stored = remember(action); !stored) return stored.error();
     }
-    std::string id = make_id("act_");
-    boost::json::object action{{"id", id},
-                               {"name", skill.action},
-                               {"params", std::move(params)},
-                               {"needs_confirmation", skill.needs_confirmation}};
-    st_.issued.emplace_back(id, skill.action);
+    st_.issued.emplace_back(action.id, skill.action);
     if (st_.issued.size() > kIssuedRemembered) st_.issued.pop_front();
     Answer out{fill_response(skill, slots, today), std::move(action), skill.name};
     if (skill.needs_confirmation) {
@@ -160,30 +153,37 @@ class Turn {
     return out;
   }
 
+  static const std::string* param_text(const Action& action, std::string_view name) {
+    for (const auto& [n, v] : action.params)
+      if (n == name) return nlu::text_of(v);
+    return nullptr;
+  }
+
   // The app needs a number to dial or text; the stored contact has it.
-  void add_phone_number(const skills::Skill& skill, boost::json::object& params) const {
-    if (skill.name != "call" && skill.name != "message" && skill.name != "share_location") return;
-    auto target = params.if_contains("target");
-    if (!target || !target->is_string()) return;
-    std::string wanted = lower(target->as_string());
+  std::optional<std::string> phone_number(const skills::Skill& skill, const Action& action) const {
+    if (skill.name != "call" && skill.name != "message" && skill.name != "share_location") return std::nullopt;
+    const std::string* target = param_text(action, "target");
+    if (!target) return std::nullopt;
+    std::string wanted = lower(*target);
     for (const auto& c : loaded_.contacts) {
       bool same = lower(c.name) == wanted;
       for (const auto& alias : c.aliases) same = same || lower(alias) == wanted;
       if (same) {
-        if (!c.phones.empty()) params["number"] = c.phones.front();
-        return;
+        if (!c.phones.empty()) return c.phones.front();
+        return std::nullopt;
       }
     }
+    return std::nullopt;
   }
 
   // reminder_list reads back what the reminder skill set, so the backend keeps a copy.
-  Result<void> remember(const boost::json::object& params) {
-    auto text = params.if_contains("text");
-    auto when = params.if_contains("datetime");
-    if (!text || !when || !text->is_string() || !when->is_string()) return {};
+  Result<void> remember(const Action& action) {
+    const std::string* text = param_text(action, "text");
+    const std::string* when = param_text(action, "datetime");
+    if (!text || !when) return {};
     store::Reminder r;
-    r.text = std::string(text->as_string());
-    r.datetime = std::string(when->as_string());
+    r.text = *text;
+    r.datetime = *when;
     r.created_at = deps_.clock.unix_now();
     auto id = deps_.store.add_reminder(user_id_, r);
     if (!id) return store_failure(id.error());
@@ -215,7 +215,7 @@ Result<Loaded> load(const Deps& deps, std::int64_t user_id, const std::string& t
 }
 
 Answer confirmed(Answer pending) {
-  if (pending.action) (*pending.action)["needs_confirmation"] = false;
+  if (pending.action) pending.action->needs_confirmation = false;
   pending.expects_reply = false;
   return pending;
 }

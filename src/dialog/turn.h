@@ -11,8 +11,6 @@
 #include "skills/registry.h"
 #include "store/store.h"
 
-#include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -45,7 +43,7 @@ Result<Loaded> load(const Deps& deps, std::int64_t user_id, const std::string& t
 // What the assistant said once: kept to repeat it and to confirm it.
 struct Answer {
   std::string message;
-  std::optional<boost::json::object> action;
+  std::optional<Action> action;
   std::string intent;
   // The answer asks something (a confirmation, a slot question): the app listens again.
   bool expects_reply = false;

@@ -138,7 +138,7 @@ class SpanCache {
   explicit SpanCache(std::size_t n) : n_(n), state_(5 * n * n, 0) {}
   // kind 0..4 = number, time, date, datetime, duration
   template <class F>
-  const boost::json::value* get(int kind, std::size_t b, std::size_t e, F&& compute) {
+  const SlotValue* get(int kind, std::size_t b, std::size_t e, F&& compute) {
     std::size_t i = (static_cast<std::size_t>(kind) * n_ + b) * n_ + (e - 1);
     if (state_[i] == 0) {
       auto v = compute();
@@ -154,7 +154,7 @@ class SpanCache {
  private:
   std::size_t n_;
   std::vector<char> state_;
-  std::vector<std::pair<std::size_t, boost::json::value>> values_;
+  std::vector<std::pair<std::size_t, SlotValue>> values_;
 };
 
 }  // namespace
@@ -288,23 +288,23 @@ struct Parser::Impl {
 
     bool typed_ok(skills::SlotType k, std::size_t b, std::size_t e) {
       int kind = static_cast<int>(k) - static_cast<int>(skills::SlotType::kNumber);
-      return cache.get(kind, b, e, [&]() -> std::optional<boost::json::value> {
+      return cache.get(kind, b, e, [&]() -> std::optional<SlotValue> {
         std::string words = join_norms(tokens, b, e);
         switch (k) {
           case skills::SlotType::kNumber:
-            if (auto v = normalize_number(words)) return boost::json::value(*v);
+            if (auto v = normalize_number(words)) return Number{*v};
             break;
           case skills::SlotType::kTime:
-            if (auto v = normalize_time(words)) return boost::json::value(*v);
+            if (auto v = normalize_time(words)) return Time{*v};
             break;
           case skills::SlotType::kDate:
-            if (auto v = normalize_date(words, ctx.now, ctx.timezone)) return boost::json::value(*v);
+            if (auto v = normalize_date(words, ctx.now, ctx.timezone)) return Date{*v};
             break;
           case skills::SlotType::kDateTime:
-            if (auto v = normalize_datetime(words, ctx.now, ctx.timezone)) return boost::json::value(*v);
+            if (auto v = normalize_datetime(words, ctx.now, ctx.timezone)) return DateTime{*v};
             break;
           case skills::SlotType::kDuration:
-            if (auto v = normalize_duration(words)) return boost::json::value(*v);
+            if (auto v = normalize_duration(words)) return Duration{*v};
             break;
           default:
             break;
@@ -422,21 +422,22 @@ struct Parser::Impl {
     out.raw = std::string(text.substr(tokens[c.begin].begin, tokens[c.end - 1].end - tokens[c.begin].begin));
     switch (cs.slots[static_cast<std::size_t>(c.slot)].kind) {
       case skills::SlotType::kClosed:
-        out.value = boost::json::string(def.values[static_cast<std::size_t>(c.value)].out);
+        out.value = Text{def.values[static_cast<std::size_t>(c.value)].out};
         break;
       case skills::SlotType::kText:
-        out.value = boost::json::string(out.raw);
+        out.value = Text{out.raw};
         break;
       case skills::SlotType::kContact:
-        out.value = boost::json::string(resolve_contact(out.raw, tokens, c.begin, c.end, ctx));
+        out.value = Text{resolve_contact(out.raw, tokens, c.begin, c.end, ctx)};
         break;
       default: {
         int kind = static_cast<int>(cs.slots[static_cast<std::size_t>(c.slot)].kind) -
                    static_cast<int>(skills::SlotType::kNumber);
-        auto* v = cache.get(kind, c.begin, c.end, [] { return std::optional<boost::json::value>(); });
+        auto* v = cache.get(kind, c.begin, c.end, [] { return std::optional<SlotValue>(); });
         if (v) out.value = *v;
-        if (def.type == skills::SlotType::kDuration && def.unit == "minutes" && v && v->is_int64())
-          out.value = (v->as_int64() + 30) / 60;
+        auto* d = v ? std::get_if<Duration>(v) : nullptr;
+        if (def.type == skills::SlotType::kDuration && def.unit == "minutes" && d)
+          out.value = Duration{(d->amount + 30) / 60, true};
         break;
       }
     }
@@ -675,29 +676,29 @@ struct Parser::Impl {
           }
         }
       if (found < 0) return std::nullopt;
-      out.value = boost::json::string(def.values[static_cast<std::size_t>(found)].out);
+      out.value = Text{def.values[static_cast<std::size_t>(found)].out};
       return out;
     }
     if (def.type == skills::SlotType::kText) {
-      out.value = boost::json::string(out.raw);
+      out.value = Text{out.raw};
       return out;
     }
     if (def.type == skills::SlotType::kContact) {
-      out.value = boost::json::string(resolve_contact(out.raw, tokens, b, e, ctx));
+      out.value = Text{resolve_contact(out.raw, tokens, b, e, ctx)};
       return out;
     }
     if (def.type == skills::SlotType::kNumber) {
-      if (auto v = normalize_number(words)) return out.value = *v, out;
+      if (auto v = normalize_number(words)) return out.value = Number{*v}, out;
     } else if (def.type == skills::SlotType::kTime) {
-      if (auto v = normalize_time(words)) return out.value = boost::json::string(*v), out;
+      if (auto v = normalize_time(words)) return out.value = Time{*v}, out;
     } else if (def.type == skills::SlotType::kDate) {
-      if (auto v = normalize_date(words, ctx.now, ctx.timezone)) return out.value = boost::json::string(*v), out;
+      if (auto v = normalize_date(words, ctx.now, ctx.timezone)) return out.value = Date{*v}, out;
     } else if (def.type == skills::SlotType::kDateTime) {
       if (auto v = normalize_datetime(words, ctx.now, ctx.timezone))
-        return out.value = boost::json::string(*v), out;
+        return out.value = DateTime{*v}, out;
     } else if (def.type == skills::SlotType::kDuration) {
       if (auto v = normalize_duration(words)) {
-        out.value = def.unit == "minutes" ? (*v + 30) / 60 : *v;
+        out.value = def.unit == "minutes" ? Duration{(*v + 30) / 60, true} : Duration{*v};
         return out;
       }
     }

@@ -10,9 +10,8 @@
 // content word of the request is the skill's own. Otherwise the answer is "fallback".
 #pragma once
 
+#include "nlu/slot_value.h"
 #include "skills/registry.h"
-
-#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -39,7 +38,7 @@ struct Context {
 };
 
 struct Slot {
-  boost::json::value value;  // normalized: "HH:MM", "YYYY-MM-DD", seconds, a number, a string
+  SlotValue value;  // normalized after the slot's type
   std::string raw;           // the words said, as said
 };
 

@@ -97,13 +97,36 @@ std::string audio_frame(std::string_view base64_wav, std::string_view turn_id) {
       json::object{{"type", "audio"}, {"format", "wav"}, {"content", base64_wav}, {"turn_id", turn_id}});
 }
 
+json::value slot_value_json(const nlu::SlotValue& v) {
+  struct Encode {
+    json::value operator()(std::monostate) const { return nullptr; }
+    json::value operator()(const nlu::Text& t) const { return json::string(t.text); }
+    json::value operator()(const nlu::Number& n) const { return n.value; }
+    json::value operator()(const nlu::Time& t) const { return json::string(t.hhmm); }
+    json::value operator()(const nlu::Date& d) const { return json::string(d.ymd); }
+    json::value operator()(const nlu::DateTime& d) const { return json::string(d.iso); }
+    json::value operator()(const nlu::Duration& d) const { return d.amount; }
+  };
+  return std::visit(Encode{}, v);
+}
+
+json::object action_json(const dialog::Action& a) {
+  json::object params;
+  for (const auto& [name, value] : a.params) params[name] = slot_value_json(value);
+  if (a.number) params["number"] = *a.number;
+  return json::object{{"id", a.id}, {"name", a.name}, {"params", std::move(params)},
+                      {"needs_confirmation", a.needs_confirmation}};
+}
+
+std::string action_text(const dialog::Action& a) { return json::serialize(action_json(a)); }
+
 json::object response_json(const dialog::Reply& r) {
   json::object out(8);
   out["type"] = "response";
   out["id"] = r.id;
   out["turn_id"] = r.turn_id;
   out["message"] = r.message;
-  if (r.action) out["action"] = *r.action;
+  if (r.action) out["action"] = action_json(*r.action);
   out["intent"] = r.intent;
   out["expects_reply"] = r.expects_reply;
   if (r.transcript) out["transcript"] = *r.transcript;
@@ -114,7 +137,7 @@ std::string response_frame(const dialog::Reply& r) { return json::serialize(resp
 
 json::object parse_json(const dialog::ParseReply& p) {
   json::object slots;
-  for (const auto& [name, slot] : p.slots) slots[name] = json::object{{"value", slot.value}, {"raw", slot.raw}};
+  for (const auto& [name, slot] : p.slots) slots[name] = json::object{{"value", slot_value_json(slot.value)}, {"raw", slot.raw}};
   return json::object{{"intent", p.intent}, {"slots", std::move(slots)}, {"confidence", p.confidence}};
 }
 

@@ -63,6 +63,14 @@ std::string transcript_frame(std::string_view turn_id, std::string_view text, bo
 // {"type": "audio", "format": "wav", "content": base64, "turn_id"}
 std::string audio_frame(std::string_view base64_wav, std::string_view turn_id);
 
+// A slot value: "HH:MM", "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" and text as strings, a number as
+// a JSON double, a duration as an integer in its unit; no value: null.
+boost::json::value slot_value_json(const nlu::SlotValue& v);
+// {"id", "name", "params": {slot: value, ..., "number"?}, "needs_confirmation"}.
+boost::json::object action_json(const dialog::Action& a);
+// The same serialized: what the history keeps (dialog::Options::encode_action).
+std::string action_text(const dialog::Action& a);
+
 // {"type": "response", "id", "turn_id", "message", "action"?, "intent", "expects_reply",
 //  "transcript"?}: the WebSocket message and the body of POST /chat.
 boost::json::object response_json(const dialog::Reply& r);

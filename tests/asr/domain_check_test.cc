@@ -68,9 +68,9 @@ TEST_F(DomainCheckTest, UserSkillToleratesAStrayWord) {
   EXPECT_EQ(r.intent, "order_tea");
   EXPECT_GT(r.confidence, kDomainMinConfidence);  // a template match, not a classifier guess
   ASSERT_TRUE(r.slots.count("tea"));
-  EXPECT_EQ(r.slots.at("tea").value.as_string(), "green tea");
+  EXPECT_EQ(r.slots.at("tea").value, nlu::SlotValue(nlu::Text{"green tea"}));
   ASSERT_TRUE(r.slots.count("size"));
-  EXPECT_EQ(r.slots.at("size").value.as_string(), "large");
+  EXPECT_EQ(r.slots.at("size").value, nlu::SlotValue(nlu::Text{"large"}));
   EXPECT_NE(parser_->parse("can i have a large green tea today", nlu::Context{}).confidence,
             parser_->parse("can i have a large green tea", nlu::Context{}).confidence);
 }

@@ -30,8 +30,8 @@ class AnswersTest : public ::testing::Test {
     return **r;
   }
 
-  static nlu::Slot text(const std::string& s) { return nlu::Slot{boost::json::value(s), s}; }
-  static nlu::Slot number(double v) { return nlu::Slot{boost::json::value(v), "n"}; }
+  static nlu::Slot text(const std::string& s) { return nlu::Slot{nlu::Text{s}, s}; }
+  static nlu::Slot number(double v) { return nlu::Slot{nlu::Number{v}, "n"}; }
 
   TempDir dir_;
   std::unique_ptr<store::Store> store_;

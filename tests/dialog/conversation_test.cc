@@ -5,6 +5,7 @@
 
 #include "failing_store.h"
 #include "fixture.h"
+#include "server/wire.h"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -27,7 +28,11 @@ class ConversationTest : public ::testing::Test {
 
   static std::string message(const Reply& r) { return r.message; }
   static std::string intent(const Reply& r) { return r.intent; }
-  static const json::object* action(const Reply& r) { return r.action ? &*r.action : nullptr; }
+  // The action as the client gets it (server/wire.h).
+  static std::optional<json::object> action(const Reply& r) {
+    if (!r.action) return std::nullopt;
+    return server::action_json(*r.action);
+  }
 
   std::vector<store::Turn> history() { return world_.store->history(world_.user_id, 100, 0).value(); }
 
@@ -43,7 +48,7 @@ TEST_F(ConversationTest, TheGuideExampleComesOutExactly) {
   EXPECT_EQ(message(r), "Calling Mom.");
   EXPECT_EQ(intent(r), "call");
   EXPECT_FALSE(r.transcript);
-  const json::object* a = action(r);
+  auto a = action(r);
   ASSERT_TRUE(a);
   EXPECT_EQ(a->at("name"), "call");
   EXPECT_EQ(a->at("params"), (json::object{{"target", "Mom"}}));
@@ -53,7 +58,7 @@ TEST_F(ConversationTest, TheGuideExampleComesOutExactly) {
   EXPECT_EQ(id.size(), 16u);
 
   auto yes = say("yes");
-  const json::object* b = action(yes);
+  auto b = action(yes);
   ASSERT_TRUE(b) << message(yes);
   EXPECT_EQ(b->at("id"), json::value(id));
   EXPECT_EQ(b->at("name"), "call");
@@ -129,7 +134,7 @@ TEST_F(ConversationTest, AMissingMessageBodyIsAskedFor) {
   EXPECT_EQ(intent(q), "message");
   EXPECT_FALSE(action(q));
   auto r = say("I am running late");
-  const json::object* a = action(r);
+  auto a = action(r);
   ASSERT_TRUE(a) << message(r);
   EXPECT_EQ(a->at("name"), "message");
   EXPECT_EQ(a->at("params").at("target"), "Joe");
@@ -143,7 +148,7 @@ TEST_F(ConversationTest, QuestionsFollowEachOtherAndResolveContacts) {
   EXPECT_EQ(message(say("send a text message")), "Who should I send it to?");
   EXPECT_EQ(message(say("mother")), "What should the message say?");
   auto r = say("on my way home");
-  const json::object* a = action(r);
+  auto a = action(r);
   ASSERT_TRUE(a) << message(r);
   EXPECT_EQ(a->at("params").at("target"), "Mom");
   EXPECT_EQ(a->at("params").at("number"), "+15551234567");
@@ -220,7 +225,7 @@ TEST_F(ConversationTest, ShoppingListRoundTrip) {
 
 TEST_F(ConversationTest, ReminderIsStoredAndReadBack) {
   auto r = say("remind me to call the dentist tomorrow at 9 am");
-  const json::object* a = action(r);
+  auto a = action(r);
   ASSERT_TRUE(a) << message(r);
   EXPECT_EQ(a->at("name"), "reminder");
   EXPECT_EQ(a->at("params").at("datetime"), "2026-11-26T09:00");
@@ -288,7 +293,7 @@ TEST_F(ConversationTest, ContactsResolveToTheStoredName) {
   ASSERT_TRUE(world_.store->put_contacts(world_.user_id, {{"Mom", {"+15551234567"}, {"mother", "mum"}},
                                                           {"Joe Bloggs", {}, {"joe"}}}));
   auto r = say("call mother");
-  const json::object* a = action(r);
+  auto a = action(r);
   ASSERT_TRUE(a) << message(r);
   EXPECT_EQ(a->at("params").at("target"), "Mom");
   EXPECT_EQ(a->at("params").at("number"), "+15551234567");
@@ -342,7 +347,7 @@ TEST_F(ConversationTest, ParseHasNoSideEffects) {
   auto p = world_.engine->parse(world_.user_id, "Call Mom", "UTC");
   ASSERT_TRUE(p);
   EXPECT_EQ(p->intent, "call");
-  EXPECT_EQ(p->slots.at("target").value, "Mom");
+  EXPECT_EQ(p->slots.at("target").value, nlu::SlotValue(nlu::Text{"Mom"}));
   EXPECT_EQ(p->slots.at("target").raw, "Mom");
   EXPECT_GT(p->confidence, 0.0);
   auto none = world_.engine->parse(world_.user_id, "", "UTC");
@@ -363,7 +368,7 @@ class StoreFailureTest : public ::testing::Test {
  protected:
   StoreFailureTest()
       : failing_(*world_.store),
-        engine_(Options{}, world_.registry, *world_.parser, failing_, world_.clock, world_.random),
+        engine_(testing::World::options(), world_.registry, *world_.parser, failing_, world_.clock, world_.random),
         convo_(engine_, world_.user_id) {}
 
   testing::World world_;
@@ -375,7 +380,7 @@ class StoreFailureTest : public ::testing::Test {
 TEST_F(StoreFailureTest, HistoryWriteFailsThenRecovers) {
   auto call = convo_.on_utterance("Call Mom", "t1");
   ASSERT_TRUE(call);
-  auto id = call->action.value().at("id");
+  auto id = call->action.value().id;
   failing_.fail_turns = true;
   auto yes = convo_.on_utterance("yes", "t2");
   ASSERT_FALSE(yes);
@@ -385,8 +390,8 @@ TEST_F(StoreFailureTest, HistoryWriteFailsThenRecovers) {
   auto retry = convo_.on_utterance("yes", "t3");
   ASSERT_TRUE(retry);
   ASSERT_TRUE(retry->action);
-  EXPECT_EQ(retry->action->at("id"), id);
-  EXPECT_EQ(retry->action->at("needs_confirmation"), false);
+  EXPECT_EQ(retry->action->id, id);
+  EXPECT_FALSE(retry->action->needs_confirmation);
 }
 
 // A queued utterance answers before its turns are stored; the context moves on at once, the
@@ -395,12 +400,12 @@ TEST_F(StoreFailureTest, QueuedUtteranceMovesOnAndReportsItsCommit) {
   auto call = convo_.queue_utterance("Call Mom", "t1");
   ASSERT_TRUE(call) << call.error().detail;
   ASSERT_TRUE(call->stored);
-  auto id = call->response.action.value().at("id");
+  auto id = call->response.action.value().id;
   EXPECT_EQ(call->response.turn_id, "t1");
   // "yes" right behind it, before waiting, confirms the pending call.
   auto yes = convo_.queue_utterance("yes", "t2");
   ASSERT_TRUE(yes);
-  EXPECT_EQ(yes->response.action.value().at("id"), id);
+  EXPECT_EQ(yes->response.action.value().id, id);
   ASSERT_TRUE(call->stored->wait());
   ASSERT_TRUE(yes->stored->wait());
   auto history = world_.store->history(world_.user_id, 10, 0);

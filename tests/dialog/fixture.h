@@ -6,6 +6,7 @@
 #include "dialog/conversation.h"
 #include "dialog/random.h"
 #include "nlu/parser.h"
+#include "server/wire.h"
 #include "skills/registry.h"
 #include "store/store.h"
 
@@ -75,7 +76,14 @@ struct World {
     parser = std::make_unique<nlu::Parser>(registry);
     store = store::open_sqlite(dir.path() / "hark.db");
     user_id = store->create_user("ana@example.com", "Ana", "hash", clock.unix_now()).value().id;
-    engine = std::make_unique<Engine>(Options{}, registry, *parser, *store, clock, random);
+    engine = std::make_unique<Engine>(options(), registry, *parser, *store, clock, random);
+  }
+
+  // As the app configures it: actions kept in the history as the client gets them.
+  static Options options() {
+    Options o;
+    o.encode_action = server::action_text;
+    return o;
   }
 
   TempDir dir;

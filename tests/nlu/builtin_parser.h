@@ -6,6 +6,7 @@
 #include "time_points.h"
 
 #include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 #include <gtest/gtest.h>
 
@@ -36,8 +37,11 @@ class BuiltinParserTest : public ::testing::Test {
   static std::string str(const ParseResult& r, const std::string& slot) {
     auto it = r.slots.find(slot);
     if (it == r.slots.end()) return "<missing>";
-    if (it->second.value.is_string()) return std::string(it->second.value.as_string());
-    return boost::json::serialize(it->second.value);
+    const SlotValue& v = it->second.value;
+    if (const std::string* text = text_of(v)) return *text;
+    if (auto* d = std::get_if<Duration>(&v)) return std::to_string(d->amount);
+    if (auto* n = std::get_if<Number>(&v)) return boost::json::serialize(boost::json::value(n->value));
+    return "null";
   }
 
   static inline skills::Registry* registry_ = nullptr;

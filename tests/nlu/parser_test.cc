@@ -40,7 +40,7 @@ TEST_F(BuiltinParser, ActionsWithTypedSlots) {
 
   r = parse("set a timer for ten minutes");
   EXPECT_EQ(r.intent, "timer");
-  EXPECT_EQ(r.slots.at("duration_seconds").value, 600);
+  EXPECT_EQ(r.slots.at("duration_seconds").value, SlotValue(Duration{600}));
 
   r = parse("wake me up at 7:30 am tomorrow");
   EXPECT_EQ(r.intent, "alarm");
@@ -56,7 +56,7 @@ TEST_F(BuiltinParser, ActionsWithTypedSlots) {
   EXPECT_EQ(r.intent, "calendar_add");
   EXPECT_EQ(str(r, "title"), "dentist");
   EXPECT_EQ(str(r, "datetime"), "2026-11-27T15:00");
-  EXPECT_EQ(r.slots.at("duration_minutes").value, 45);
+  EXPECT_EQ(r.slots.at("duration_minutes").value, SlotValue(Duration{45, true}));
 
   r = parse("what's on my calendar next friday");
   EXPECT_EQ(r.intent, "calendar_query");
@@ -127,7 +127,7 @@ TEST_F(BuiltinParser, WordsThatAreNoContactNeverCauseACall) {
 TEST_F(BuiltinParser, FillerWordsAnywhereAreIgnored) {
   auto r = parse("set a timer for just five minutes please");
   EXPECT_EQ(r.intent, "timer");
-  EXPECT_EQ(r.slots.at("duration_seconds").value, 300);
+  EXPECT_EQ(r.slots.at("duration_seconds").value, SlotValue(Duration{300}));
   EXPECT_EQ(parse("Please, call Mom").intent, "call");
 }
 
@@ -148,25 +148,25 @@ TEST_F(BuiltinParser, ParseSlotReadsOneAnswer) {
   const auto& message = *registry_->find("message");
   auto s = parser_->parse_slot(*message.find_slot("target"), "Joe", ctx_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->value, "Joe");
+  EXPECT_EQ(s->value, SlotValue(Text{"Joe"}));
 
   const auto& reminder = *registry_->find("reminder");
   s = parser_->parse_slot(*reminder.find_slot("datetime"), "tomorrow at 5", ctx_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->value, "2026-11-26T17:00");
+  EXPECT_EQ(s->value, SlotValue(DateTime{"2026-11-26T17:00"}));
   EXPECT_EQ(s->raw, "tomorrow at 5");
   EXPECT_FALSE(parser_->parse_slot(*reminder.find_slot("datetime"), "whenever you like", ctx_));
 
   const auto& nav = *registry_->find("navigation");
   s = parser_->parse_slot(*nav.find_slot("mode"), "by car please", ctx_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->value, "driving");
+  EXPECT_EQ(s->value, SlotValue(Text{"driving"}));
   EXPECT_FALSE(parser_->parse_slot(*nav.find_slot("mode"), "by rocket", ctx_));
 
   const auto& timer = *registry_->find("timer");
   s = parser_->parse_slot(*timer.find_slot("duration_seconds"), "an hour and a half", ctx_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->value, 5400);
+  EXPECT_EQ(s->value, SlotValue(Duration{5400}));
 }
 
 // A registry of made-up skills, to test the matcher's choices in isolation.
@@ -187,11 +187,11 @@ sentences: ["order a {size} coffee"]
   Context ctx;
   auto r = p.parse("Order a big coffee", ctx);
   EXPECT_EQ(r.intent, "coffee");
-  EXPECT_EQ(r.slots.at("size").value, "large");
+  EXPECT_EQ(r.slots.at("size").value, SlotValue(Text{"large"}));
   EXPECT_EQ(r.confidence, 1.0);
   r = p.parse("order a pizza", ctx);
   EXPECT_EQ(r.intent, "anything");
-  EXPECT_EQ(r.slots.at("what").value, "a pizza");
+  EXPECT_EQ(r.slots.at("what").value, SlotValue(Text{"a pizza"}));
   EXPECT_LT(r.confidence, 1.0);
   EXPECT_EQ(p.parse("order", ctx).intent, "fallback");  // a text slot is never empty
 }
@@ -239,8 +239,8 @@ sentences:
   EXPECT_EQ(r.intent, "order_drink");
   ASSERT_TRUE(r.slots.count("coffeeDrink"));
   ASSERT_TRUE(r.slots.count("numberOfShots"));
-  EXPECT_EQ(r.slots.at("coffeeDrink").value.as_string(), "flat white");
-  EXPECT_EQ(r.slots.at("numberOfShots").value.as_string(), "double shot");
+  EXPECT_EQ(r.slots.at("coffeeDrink").value, SlotValue(Text{"flat white"}));
+  EXPECT_EQ(r.slots.at("numberOfShots").value, SlotValue(Text{"double shot"}));
 }
 
 }  // namespace

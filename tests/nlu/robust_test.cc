@@ -77,7 +77,7 @@ TEST_F(Tolerance, NumbersAsDigitsOrWords) {
     auto r = parse(text);
     EXPECT_EQ(r.intent, "volume") << text;
     ASSERT_TRUE(r.slots.contains("level")) << text;
-    EXPECT_EQ(r.slots.at("level").value.to_number<double>(), 40.0) << text;
+    EXPECT_EQ(r.slots.at("level").value, SlotValue(Number{40.0})) << text;
   }
 }
 

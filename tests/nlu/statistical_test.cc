@@ -49,7 +49,7 @@ TEST(Statistical, AnswersWhatTheTemplatesMissWithLowerConfidence) {
   Context ctx;
   auto exact = p.parse("water the garden for ten minutes", ctx);
   ASSERT_EQ(exact.intent, "water_plants");
-  EXPECT_EQ(exact.slots.at("minutes").value, 10);
+  EXPECT_EQ(exact.slots.at("minutes").value, SlotValue(Duration{10, true}));
 
   // Not a template: the classifier, trained from the skill's own sentences, answers;
   // the typed slot is still found and normalized.
@@ -58,7 +58,7 @@ TEST(Statistical, AnswersWhatTheTemplatesMissWithLowerConfidence) {
   EXPECT_GT(loose.confidence, 0.0);
   EXPECT_LT(loose.confidence, exact.confidence);
   ASSERT_TRUE(loose.slots.contains("minutes"));
-  EXPECT_EQ(loose.slots.at("minutes").value, 10);
+  EXPECT_EQ(loose.slots.at("minutes").value, SlotValue(Duration{10, true}));
 
   // Learnt from the examples (their words, not their sentences), not a template.
   EXPECT_EQ(p.parse("the tomatoes look dry", ctx).intent, "water_plants");

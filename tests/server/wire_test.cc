@@ -20,10 +20,7 @@ dialog::Reply guide_reply() {
   r.id = "resp_1";
   r.turn_id = "turn_1";
   r.message = "Calling Mom.";
-  r.action = json::object{{"id", "act_1"},
-                          {"name", "call"},
-                          {"params", json::object{{"target", "Mom"}}},
-                          {"needs_confirmation", true}};
+  r.action = dialog::Action{"act_1", "call", {{"target", nlu::Text{"Mom"}}}, std::nullopt, true};
   r.intent = "call";
   r.expects_reply = true;
   return r;
@@ -54,6 +51,26 @@ TEST(Wire, ResponseTextKeepsItsKeyOrder) {
             R"("action":{"id":"act_1","name":"call","params":{"target":"Mom"},"needs_confirmation":true},)"
             R"("intent":"call","expects_reply":true,"transcript":"call mom"})");
   EXPECT_EQ(json::value(response_json(r)), json::parse(response_frame(r)));
+}
+
+// Each slot type as the client gets it, in the skill's slot order, the contact's number last.
+TEST(Wire, ActionParamsKeepTheirTypesAndOrder) {
+  dialog::Action a{"act_2", "plan",
+                   {{"when", nlu::DateTime{"2026-11-26T09:00"}},
+                    {"at", nlu::Time{"07:30"}},
+                    {"day", nlu::Date{"2026-11-27"}},
+                    {"for", nlu::Duration{600}},
+                    {"mins", nlu::Duration{45, true}},
+                    {"level", nlu::Number{2.5}},
+                    {"target", nlu::Text{"Mom"}},
+                    {"none", std::monostate{}}},
+                   std::string("+15550100"), false};
+  EXPECT_EQ(action_text(a),
+            R"({"id":"act_2","name":"plan","params":{"when":"2026-11-26T09:00","at":"07:30","day":"2026-11-27",)"
+            R"("for":600,"mins":45,"level":2.5E0,"target":"Mom","none":null,"number":"+15550100"},)"
+            R"("needs_confirmation":false})");
+  EXPECT_EQ(json::value(action_json(a)), json::parse(action_text(a)));
+  EXPECT_EQ(slot_value_json(nlu::Number{40}), json::value(40.0));
 }
 
 TEST(Wire, ResponseWithoutActionHasNoActionKey) {
@@ -105,7 +122,7 @@ TEST(Wire, HttpErrorBody) {
 TEST(Wire, ParseBodySlotsAreValueAndRaw) {
   dialog::ParseReply p;
   p.intent = "timer";
-  p.slots["duration_seconds"] = nlu::Slot{json::value(600), "ten minutes"};
+  p.slots["duration_seconds"] = nlu::Slot{nlu::Duration{600}, "ten minutes"};
   p.confidence = 0.5;
   EXPECT_EQ(parse_json(p),
             (json::object{{"intent", "timer"},

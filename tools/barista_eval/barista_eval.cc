@@ -39,6 +39,7 @@
 #include "asr/transcribe.h"
 #include "audio/audio.h"
 #include "nlu/parser.h"
+#include "server/wire.h"
 #include "skills/registry.h"
 
 #include <boost/json.hpp>
@@ -200,7 +201,8 @@ struct Scorer {
     }
     std::map<std::string, std::string> got;
     for (auto& [name, slot] : r.slots)
-      got[key(name)] = slot.value.is_string() ? std::string(slot.value.as_string()) : boost::json::serialize(slot.value);
+      got[key(name)] = nlu::text_of(slot.value) ? *nlu::text_of(slot.value)
+                                                 : boost::json::serialize(server::slot_value_json(slot.value));
     std::map<std::string, std::string> want;
     for (auto& [name, value] : l.slots) want[key(name)] = expected(name, value);
     if (got != want) {
