@@ -1,11 +1,13 @@
 #include "dialog/conversation.h"
 
 #include "common/utf8.h"
+#include "dialog/state_codec.h"
 #include "dialog/turn.h"
 #include "nlu/normalize.h"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
 
 #include <utility>
 #include <vector>
@@ -85,10 +87,43 @@ Result<ParseReply> Engine::parse(std::int64_t user_id, std::string_view text, co
 
 struct Conversation::State {
   internal::DialogState dialog;
+  std::string login_session;
+  bool restored = false;
+  std::string saved;  // the text last read or written for login_session
 };
 
-Conversation::Conversation(Engine& engine, std::int64_t user_id)
-    : engine_(engine), user_id_(user_id), state_(std::make_unique<State>()) {}
+Conversation::Conversation(Engine& engine, std::int64_t user_id, std::string login_session)
+    : engine_(engine), user_id_(user_id), state_(std::make_unique<State>()) {
+  state_->login_session = std::move(login_session);
+  state_->restored = state_->login_session.empty();
+}
+
+// Reads the login session's context once, at the first message (on the worker thread).
+Result<void> Conversation::restore() {
+  if (state_->restored) return {};
+  auto text = engine_.impl_->deps.store.load_dialog_state(state_->login_session);
+  if (!text) return internal::store_failure(text.error());
+  state_->dialog = internal::decode_state(*text, user_id_);
+  state_->saved = internal::encode_state(state_->dialog, user_id_);
+  state_->restored = true;
+  return {};
+}
+
+// Keeps `next` for the login session when it differs from what the store has. A failure
+// costs only the memory across a reconnect (this connection keeps its context, and the
+// next turn tries again), so the answer still goes.
+void Conversation::persist(const internal::DialogState& next) {
+  if (state_->login_session.empty()) return;
+  std::string text = internal::encode_state(next, user_id_);
+  if (text == state_->saved) return;
+  const internal::Deps& deps = engine_.impl_->deps;
+  auto ok = deps.store.save_dialog_state(state_->login_session, user_id_, text, deps.clock.unix_now());
+  if (!ok) {
+    spdlog::warn("dialog state of a login session not saved: {}", ok.error().detail);
+    return;
+  }
+  state_->saved = std::move(text);
+}
 
 Conversation::~Conversation() = default;
 
@@ -104,6 +139,7 @@ Result<QueuedResponse> Conversation::answer(std::string_view text, const std::st
                                             internal::DialogState& next) {
   const internal::Deps& deps = engine_.impl_->deps;
   if (auto ok = check_text(text, engine_.options()); !ok) return ok.error();
+  if (auto ok = restore(); !ok) return ok.error();
   std::string_view words = trim(text);
   auto loaded = internal::load(deps, user_id_, timezone_);
   if (!loaded) return loaded.error();
@@ -121,9 +157,9 @@ Result<QueuedResponse> Conversation::answer(std::string_view text, const std::st
   }
   turns.push_back(make_turn(deps, user_id_, "assistant", answer->message,
                             history_action(engine_.options(), answer->action)));
-  QueuedResponse out{reply_of(*answer, turn_id, transcript), deps.store.queue_turns(std::move(turns))};
-  next.last = std::move(*answer);
-  return out;
+  next.last = *answer;
+  persist(next);
+  return QueuedResponse{reply_of(*answer, turn_id, transcript), deps.store.queue_turns(std::move(turns))};
 }
 
 Result<Reply> Conversation::on_utterance(std::string_view text, const std::string& turn_id,
@@ -151,14 +187,18 @@ Error Conversation::queue_failure(const Error& store_error) { return internal::s
 Result<Reply> Conversation::on_confirm(const std::string& action_id, bool confirmed,
                                        const std::string& turn_id) {
   const internal::Deps& deps = engine_.impl_->deps;
-  auto& pending = state_->dialog.pending;
+  if (auto ok = restore(); !ok) return ok.error();
+  const auto& pending = state_->dialog.pending;
   if (!pending || !pending->action || pending->action->id != action_id)
     return make_error(Errc::not_found, "No pending action has that id.");
   Answer out = confirmed ? internal::confirmed(*pending) : Answer{internal::kCancelled, std::nullopt, "deny"};
   if (auto ok = append(deps, user_id_, "assistant", out.message, history_action(engine_.options(), out.action)); !ok)
     return ok.error();
-  pending.reset();
-  state_->dialog.last = out;
+  internal::DialogState next = state_->dialog;
+  next.pending.reset();
+  next.last = out;
+  persist(next);
+  state_->dialog = std::move(next);
   return reply_of(out, turn_id, std::nullopt);
 }
 
@@ -168,6 +208,7 @@ Result<void> Conversation::on_action_result(const std::string& action_id, const 
     return make_error(Errc::invalid_field, "status must be done, failed or cancelled.");
   if (action_id.empty() || action_id.size() > 128)
     return make_error(Errc::invalid_field, "action_id is missing or too long.");
+  if (auto ok = restore(); !ok) return ok.error();
   std::string name;
   for (const auto& [id, action_name] : state_->dialog.issued)
     if (id == action_id) name = action_name;

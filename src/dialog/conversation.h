@@ -103,7 +103,12 @@ struct QueuedResponse {
 
 class Conversation {
  public:
-  Conversation(Engine& engine, std::int64_t user_id);
+  // `login_session` (the auth module's login session id, "" for none): the context is kept
+  // in the store under it after each turn that changes it, before the answer is sent, and
+  // read back at the first message, so that a reconnect with the same login, to this
+  // instance or another, goes on where the conversation stopped. Another login session or
+  // user never sees it.
+  Conversation(Engine& engine, std::int64_t user_id, std::string login_session = {});
   ~Conversation();
 
   // Session settings from a `config` message. Errc::invalid_field for an unknown zone.
@@ -138,6 +143,8 @@ class Conversation {
   struct State;
   Result<QueuedResponse> answer(std::string_view text, const std::string& turn_id,
                                 const std::optional<std::string>& transcript, internal::DialogState& next);
+  Result<void> restore();
+  void persist(const internal::DialogState& next);
   Engine& engine_;
   std::int64_t user_id_;
   std::string timezone_ = "UTC";

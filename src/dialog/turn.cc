@@ -16,8 +16,6 @@ namespace {
 constexpr double kNewCommandConfidence = 0.75;
 // Answers that fill nothing before an open question is given up.
 constexpr int kQuestionRetries = 1;
-// Action ids remembered per connection, to name the action of an action_result.
-constexpr std::size_t kIssuedRemembered = 32;
 
 bool is_dismissal(const std::string& intent) { return intent == "deny" || intent == "cancel"; }
 

@@ -65,6 +65,8 @@ struct DialogState {
 };
 
 inline constexpr const char* kCancelled = "OK, cancelled.";
+// Action ids remembered per connection, to name the action of an action_result.
+inline constexpr std::size_t kIssuedRemembered = 32;
 
 // The pending answer with needs_confirmation false: what "yes" answers.
 Answer confirmed(Answer pending);

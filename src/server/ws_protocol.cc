@@ -42,7 +42,7 @@ WsConnection::WsConnection(const Options& options, Deps deps, Metrics& metrics,
     : options_(options), deps_(deps), metrics_(metrics), id_(new_id("ws_")),
       principal_(std::move(principal)), end_silence_(options.end_silence) {
   if (principal_)
-    conversation_ = std::make_unique<dialog::Conversation>(deps_.engine, principal_->user_id);
+    conversation_ = std::make_unique<dialog::Conversation>(deps_.engine, principal_->user_id, principal_->session_id);
 }
 
 WsConnection::~WsConnection() = default;
@@ -98,7 +98,7 @@ WsOutput WsConnection::authenticate(std::string_view frame) {
   auto who = deps_.auth.verify(**token);
   if (!who) return refuse("The access token is not valid.");
   principal_ = *who;
-  conversation_ = std::make_unique<dialog::Conversation>(deps_.engine, principal_->user_id);
+  conversation_ = std::make_unique<dialog::Conversation>(deps_.engine, principal_->user_id, principal_->session_id);
   return start();
 }
 
