@@ -254,3 +254,32 @@ TEST_F(AskBackTest, OneChoiceIsAYesOrNoQuestion) {
 
 }  // namespace
 }  // namespace hark::dialog
+
+namespace hark::dialog {
+namespace {
+
+// The whole path: the parser asks back, the conversation asks, the answer resolves it.
+TEST_F(FollowupTest, TheParsersAskBackIsAskedAndAnswered) {
+  auto q = say("heads up in twenty minutes");
+  EXPECT_FALSE(q.action);
+  EXPECT_TRUE(q.expects_reply);
+  EXPECT_EQ(q.message, "Do you want to start a countdown timer, or convert an amount between units?");
+  auto timer = say("the timer");
+  EXPECT_EQ(name(timer), "timer") << timer.message;
+  EXPECT_EQ(param(timer, "duration_seconds"), "1200");
+}
+
+TEST_F(FollowupTest, AProbableCallIsAskedThenStillConfirmed) {
+  contacts({{"Anna Smith", {"+15550001111"}, {}}});
+  auto q = say("dial");
+  EXPECT_FALSE(q.action);
+  EXPECT_EQ(q.message, "Do you want to place a phone call?");
+  auto who = say("yes");
+  EXPECT_EQ(who.message, "Who should I call?");
+  auto call = say("Anna");
+  EXPECT_EQ(param(call, "target"), "Anna Smith") << call.message;
+  EXPECT_TRUE(needs_confirmation(call));
+}
+
+}  // namespace
+}  // namespace hark::dialog
