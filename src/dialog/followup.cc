@@ -86,16 +86,15 @@ int match_rank(const std::string& said, const store::Contact& c) {
   return best;
 }
 
-// The contacts `said` may name, best first (stable in the stored order).
-std::vector<std::string> candidates(const std::string& said, const std::vector<store::Contact>& contacts) {
+// The contacts `said` may name with their match_rank, best first (stable in the stored
+// order).
+std::vector<std::pair<int, std::string>> candidates(const std::string& said,
+                                                    const std::vector<store::Contact>& contacts) {
   std::vector<std::pair<int, std::string>> ranked;
   for (const auto& c : contacts)
     if (int r = match_rank(said, c); r >= 0) ranked.emplace_back(r, c.name);
   std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> out;
-  for (auto& [rank, name] : ranked)
-    if (!contains(out, name)) out.push_back(std::move(name));
-  return out;
+  return ranked;
 }
 
 // Words that open a fragment of the last request, longest first.
@@ -161,11 +160,13 @@ void resolve_contacts(const skills::Skill& skill, std::string_view text, Slots& 
     if (found.empty()) continue;
     bool exact = std::any_of(contacts.begin(), contacts.end(),
                              [&](const store::Contact& c) { return c.name == *value; });
-    if (!exact) set_text(slots, def.name, found.front());
+    // A first name names its contact; a name only spelt alike ("Dan", "Dad") is never
+    // taken in its place, only offered as "the other one".
+    if (!exact && found.front().first <= 1) set_text(slots, def.name, found.front().second);
     if (first) {
       auto chosen = *text_value(slots, def.name);
-      for (auto& f : found)
-        if (f != chosen) others.push_back(f);
+      for (auto& [rank, name] : found)
+        if (name != chosen && !contains(others, name)) others.push_back(name);
       first = false;
     }
   }

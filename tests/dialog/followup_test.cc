@@ -283,3 +283,20 @@ TEST_F(FollowupTest, AProbableCallIsAskedThenStillConfirmed) {
 
 }  // namespace
 }  // namespace hark::dialog
+
+namespace hark::dialog {
+namespace {
+
+// A name spelt like a contact's is not that contact: "Dan" is not called as "Dad".
+TEST_F(FollowupTest, ASimilarNameIsOnlyEverTheOtherOne) {
+  contacts({{"Dad", {"+15550005555"}, {}}});
+  auto call = say("call Dan");
+  EXPECT_EQ(param(call, "target"), "Dan") << call.message;
+  EXPECT_EQ(param(call, "number"), "<absent>");
+  auto other = say("no, the other one");
+  EXPECT_EQ(param(other, "target"), "Dad") << other.message;
+  EXPECT_TRUE(needs_confirmation(other));
+}
+
+}  // namespace
+}  // namespace hark::dialog
