@@ -7,13 +7,19 @@ namespace hark::dialog::internal {
 
 namespace {
 
+// A byte of a word: ASCII letters and digits, and every byte of a UTF-8 sequence ("Zoë").
+bool word_byte(char ch) {
+  auto c = static_cast<unsigned char>(ch);
+  return c >= 0x80 || std::isalnum(c) != 0;
+}
+
 // Lower-case words of `s`: letters, digits, and the apostrophes and colons inside them.
 std::vector<std::string> words_of(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || ((ch == '\'' || ch == ':') && !cur.empty())) {
+    if (word_byte(ch) || ((ch == '\'' || ch == ':') && !cur.empty())) {
       cur.push_back(static_cast<char>(std::tolower(c)));
     } else if (!cur.empty()) {
       out.push_back(std::move(cur));
@@ -24,6 +30,20 @@ std::vector<std::string> words_of(std::string_view s) {
   for (auto& w : out)
     while (!w.empty() && (w.back() == '\'' || w.back() == ':')) w.pop_back();
   return out;
+}
+
+// `text` after its first `skip` words, as said (casing kept), without end punctuation.
+std::string said_after(std::string_view text, std::size_t skip) {
+  std::size_t i = 0;
+  auto word_char = [&](std::size_t k) { return word_byte(text[k]); };
+  for (std::size_t n = 0; n < skip; ++n) {
+    while (i < text.size() && !word_char(i)) ++i;
+    while (i < text.size() && (word_char(i) || text[i] == '\'' || text[i] == ':')) ++i;
+  }
+  while (i < text.size() && !word_char(i)) ++i;
+  std::string_view rest = text.substr(i);
+  while (!rest.empty() && !word_byte(rest.back())) rest.remove_suffix(1);
+  return std::string(rest);
 }
 
 std::string joined(const std::vector<std::string>& w, std::size_t from) {
@@ -106,8 +126,10 @@ const std::vector<std::vector<std::string>>& markers() {
   return m;
 }
 
-// Whether the fragment's words may fill a free-text slot: an explicit "and X" only.
+// Whether the fragment's words may fill a free-text slot: an explicit "and X", "what
+// about X" only.
 bool adds_words(const std::vector<std::string>& marker) {
+  if (marker.size() == 2) return marker[1] == "about";
   return marker.size() == 1 && (marker[0] == "and" || marker[0] == "also" || marker[0] == "plus");
 }
 
@@ -207,7 +229,7 @@ std::optional<Slots> merge_fragment(const nlu::Parser& parser, const skills::Ski
   if (marker.empty() && parsed.intent != "fallback") return std::nullopt;
   // The request said again in full is a new request, not a fragment.
   if (parsed.intent == skill.name) return std::nullopt;
-  std::string rest = joined(w, marker.size());
+  std::string rest = said_after(text, marker.size());
   if (rest.empty()) return std::nullopt;
   // Typed slots first: "7:30" is a time before it is words.
   for (int pass = 0; pass < 2; ++pass)
@@ -222,7 +244,7 @@ std::optional<Slots> merge_fragment(const nlu::Parser& parser, const skills::Ski
       if (!free) {
         auto rw = words_of(rest);
         if (rw.size() > 1 && (rw[0] == "at" || rw[0] == "on" || rw[0] == "for" || rw[0] == "in"))
-          tries.push_back(joined(rw, 1));
+          tries.push_back(said_after(rest, 1));
       }
       for (const auto& t : tries) {
         auto value = parser.parse_slot(def, t, ctx);

@@ -103,6 +103,13 @@ TEST_F(FollowupTest, AndTomorrowKeepsThePlace) {
   EXPECT_EQ(param(later, "date"), "2026-11-26");  // the fixture's clock is 2026-11-25
 }
 
+TEST_F(FollowupTest, WhatAboutChangesThePlace) {
+  ASSERT_EQ(name(say("what's the weather like in Lisbon")), "weather");
+  auto there = say("what about Porto?");
+  EXPECT_EQ(name(there), "weather") << there.message;
+  EXPECT_EQ(param(there, "location"), "Porto");
+}
+
 TEST_F(FollowupTest, AtGivesTheReminderItsTime) {
   auto asked = say("remind me to water the plants");
   EXPECT_TRUE(asked.expects_reply) << asked.message;
@@ -296,6 +303,20 @@ TEST_F(FollowupTest, ASimilarNameIsOnlyEverTheOtherOne) {
   auto other = say("no, the other one");
   EXPECT_EQ(param(other, "target"), "Dad") << other.message;
   EXPECT_TRUE(needs_confirmation(other));
+}
+
+}  // namespace
+}  // namespace hark::dialog
+
+namespace hark::dialog {
+namespace {
+
+TEST_F(FollowupTest, NamesBeyondAsciiWorkTheSame) {
+  contacts({{"Zoë Martin", {"+15550006666"}, {}}, {"Zoë Park", {"+15550007777"}, {}}});
+  auto first = say("call Zoë");
+  EXPECT_EQ(param(first, "target"), "Zoë Martin") << first.message;
+  auto other = say("no, the other one");
+  EXPECT_EQ(param(other, "target"), "Zoë Park") << other.message;
 }
 
 }  // namespace
