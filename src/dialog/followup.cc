@@ -86,6 +86,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// Names compared by spelling are at most this long (a long answer costs no more).
+constexpr std::size_t kMaxSpelledName = 32;
+
 // How well `said` names contact `c`: 0 exactly (name or alias), 1 by its first word,
 // 2 by a first word close in spelling (one edit, or two for names of five letters or more:
 // "Anna" and "Hannah"), -1 not at all.
@@ -101,7 +104,9 @@ int match_rank(const std::string& said, const store::Contact& c) {
     if (w.front() == said) best = best < 0 ? 1 : std::min(best, 1);
     std::size_t longest = std::max(w.front().size(), said.size());
     std::size_t allowed = longest >= 5 ? 2 : 1;
-    if (said.size() >= 3 && edit_distance(w.front(), said) <= allowed) best = best < 0 ? 2 : std::min(best, 2);
+    if (said.size() >= 3 && said.size() <= kMaxSpelledName && w.front().size() <= kMaxSpelledName &&
+        edit_distance(w.front(), said) <= allowed)
+      best = best < 0 ? 2 : std::min(best, 2);
   }
   return best;
 }
