@@ -49,6 +49,18 @@ json::object answer_json(const Answer& a) {
   return o;
 }
 
+json::object slots_json(const std::map<std::string, nlu::Slot>& slots) {
+  json::object out;
+  for (const auto& [name, slot] : slots) out[name] = json::object{{"value", value_json(slot.value)}, {"raw", slot.raw}};
+  return out;
+}
+
+json::array texts_json(const std::vector<std::string>& texts) {
+  json::array out;
+  for (const auto& t : texts) out.push_back(json::string(t));
+  return out;
+}
+
 // ---- decoding: any malformed field throws, and decode_state answers an empty state ------
 
 struct Malformed : std::runtime_error {
@@ -120,6 +132,21 @@ Answer answer_of(const json::object& o) {
   return a;
 }
 
+std::map<std::string, nlu::Slot> slots_of(const json::object& o) {
+  std::map<std::string, nlu::Slot> out;
+  for (const auto& [name, sv] : o) {
+    const json::object& so = object(sv);
+    out[std::string(name)] = nlu::Slot{value_of(object(field(so, "value"))), text(field(so, "raw"))};
+  }
+  return out;
+}
+
+std::vector<std::string> texts_of(const json::array& a) {
+  std::vector<std::string> out;
+  for (const auto& t : a) out.push_back(text(t));
+  return out;
+}
+
 DialogState state_of(const json::object& o) {
   DialogState st;
   if (const json::value* p = o.if_contains("pending")) st.pending = answer_of(object(*p));
@@ -130,10 +157,7 @@ DialogState state_of(const json::object& o) {
     q.skill = text(field(qo, "skill"));
     q.slot = text(field(qo, "slot"));
     q.retries = static_cast<int>(integer(field(qo, "retries")));
-    for (const auto& [name, sv] : object(field(qo, "slots"))) {
-      const json::object& so = object(sv);
-      q.slots[std::string(name)] = nlu::Slot{value_of(object(field(so, "value"))), text(field(so, "raw"))};
-    }
+    q.slots = slots_of(object(field(qo, "slots")));
     st.question = std::move(q);
   }
   if (const json::value* iv = o.if_contains("issued"))
@@ -143,6 +167,21 @@ DialogState state_of(const json::object& o) {
       st.issued.emplace_back(text(pair[0]), text(pair[1]));
       if (st.issued.size() > kIssuedRemembered) st.issued.pop_front();
     }
+  // The follow-up memory (dialog/followup.h).
+  if (const json::value* rv = o.if_contains("recent")) {
+    const json::object& ro = object(*rv);
+    Recent r;
+    r.skill = text(field(ro, "skill"));
+    r.slots = slots_of(object(field(ro, "slots")));
+    r.contact_slot = text(field(ro, "contact_slot"));
+    r.other_contacts = texts_of(array(field(ro, "other_contacts")));
+    st.recent = std::move(r);
+  }
+  if (const json::value* lc = o.if_contains("last_contact")) st.last_contact = text(*lc);
+  if (const json::value* cv = o.if_contains("choice")) {
+    const json::object& co = object(*cv);
+    st.choice = Choice{texts_of(array(field(co, "skills"))), slots_of(object(field(co, "slots")))};
+  }
   return st;
 }
 
@@ -152,11 +191,8 @@ std::string encode_state(const DialogState& state, std::int64_t user_id) {
   json::object o{{"v", kVersion}, {"user", user_id}};
   if (state.pending) o["pending"] = answer_json(*state.pending);
   if (state.question) {
-    json::object slots;
-    for (const auto& [name, slot] : state.question->slots)
-      slots[name] = json::object{{"value", value_json(slot.value)}, {"raw", slot.raw}};
     o["question"] = json::object{{"skill", state.question->skill},
-                                 {"slots", std::move(slots)},
+                                 {"slots", slots_json(state.question->slots)},
                                  {"slot", state.question->slot},
                                  {"retries", state.question->retries}};
   }
@@ -166,6 +202,14 @@ std::string encode_state(const DialogState& state, std::int64_t user_id) {
     for (const auto& [id, name] : state.issued) issued.push_back(json::array{json::string(id), json::string(name)});
     o["issued"] = std::move(issued);
   }
+  if (state.recent)
+    o["recent"] = json::object{{"skill", state.recent->skill},
+                               {"slots", slots_json(state.recent->slots)},
+                               {"contact_slot", state.recent->contact_slot},
+                               {"other_contacts", texts_json(state.recent->other_contacts)}};
+  if (!state.last_contact.empty()) o["last_contact"] = state.last_contact;
+  if (state.choice)
+    o["choice"] = json::object{{"skills", texts_json(state.choice->skills)}, {"slots", slots_json(state.choice->slots)}};
   return json::serialize(o);
 }
 

@@ -48,6 +48,7 @@ class Turn {
   Result<Answer> utterance(std::string_view text, const nlu::ParseResult& p) {
     text_ = text;
     if (p.intent == "repeat") return repeat();
+    if (auto followed = follow_up(p)) return std::move(*followed);
     if (st_.pending) {
       Answer pending = std::move(*st_.pending);
       st_.pending.reset();
@@ -89,6 +90,68 @@ class Turn {
     return again;
   }
 
+  // The conversation's memory (dialog/followup.h): the answer to an ask-back, "no, the
+  // other one", or a fragment of the last request. nullopt: none of these.
+  std::optional<Result<Answer>> follow_up(const nlu::ParseResult& p) {
+    if (st_.choice) {
+      Choice c = std::move(*st_.choice);
+      st_.choice.reset();
+      int i = resolve_choice(deps_.skills, c, text_, p);
+      if (i == kDeclined) return Answer{"OK.", std::nullopt, "deny"};
+      const skills::Skill* chosen = i >= 0 ? deps_.skills.find(c.skills[static_cast<std::size_t>(i)]) : nullptr;
+      if (chosen) {
+        if (p.intent == chosen->name) merge_said(*chosen, p.slots, c.slots);
+        return complete(*chosen, std::move(c.slots));
+      }
+    }
+    if (!st_.recent) return std::nullopt;
+    const skills::Skill* skill = deps_.skills.find(st_.recent->skill);
+    if (!skill) return std::nullopt;
+    if (auto slots = other_contact(text_, *st_.recent)) {
+      st_.pending.reset();
+      std::vector<std::string> others = st_.recent->other_contacts;
+      return complete(*skill, std::move(*slots), &others);
+    }
+    if (st_.question) return std::nullopt;  // an open question takes the words as its answer
+    if (auto slots = merge_fragment(deps_.parser, *skill, *st_.recent, text_, p, loaded_.context)) {
+      st_.pending.reset();  // the changed request replaces the one waiting for "yes"
+      return complete(*skill, std::move(*slots));
+    }
+    return std::nullopt;
+  }
+
+  // Slots said in the answer to an ask-back win over those found before, except a pronoun
+  // ("message her"), which names the contact of the question.
+  void merge_said(const skills::Skill& skill, const Slots& said, Slots& into) {
+    for (const auto& def : skill.slots)
+      if (def.type == skills::SlotType::kContact && has_value(into, def.name)) {
+        Recent asked{skill.name, into, def.name, {}};
+        st_.last_contact = contact_of(asked);
+      }
+    for (const auto& [name, slot] : said)
+      if (!has_value(into, name) || !is_pronoun_slot(skill, name, said)) into[name] = slot;
+  }
+
+  static bool is_pronoun_slot(const skills::Skill& skill, const std::string& name, const Slots& slots) {
+    const skills::SlotDef* def = skill.find_slot(name);
+    if (!def || def->type != skills::SlotType::kContact) return false;
+    std::string v = lower(slots.at(name).raw);
+    return v == "her" || v == "him" || v == "them";
+  }
+
+  // What follow-ups change: the request just completed, and the contact it named.
+  void remember(const skills::Skill& skill, const Slots& slots, std::vector<std::string> others) {
+    if (skill.slots.empty()) return;
+    Recent r{skill.name, slots, "", std::move(others)};
+    for (const auto& def : skill.slots)
+      if (def.type == skills::SlotType::kContact && has_value(slots, def.name)) {
+        r.contact_slot = def.name;
+        break;
+      }
+    if (!r.contact_slot.empty()) st_.last_contact = contact_of(r);
+    st_.recent = std::move(r);
+  }
+
   bool is_new_command(const nlu::ParseResult& p) const {
     if (p.intent == "fallback" || p.intent == "confirm" || p.confidence < kNewCommandConfidence) return false;
     const skills::Skill* skill = deps_.skills.find(p.intent);
@@ -103,14 +166,28 @@ class Turn {
 
   Result<Answer> fresh(const nlu::ParseResult& p) {
     const skills::Skill* skill = deps_.skills.find(p.intent);
+    if (auto asked = ask_back(p)) return std::move(*asked);
     if (p.intent == "fallback" || !skill) return Answer{options_.fallback_message, std::nullopt, "fallback"};
     if (p.intent == "confirm") return Answer{"There's nothing to confirm.", std::nullopt, p.intent};
     if (is_dismissal(p.intent)) return Answer{"OK.", std::nullopt, p.intent};
     return complete(*skill, p.slots);
   }
 
+  // An ask-back (nlu::ParseResult::choices): which of the skills was meant.
+  std::optional<Answer> ask_back(const nlu::ParseResult& p) {
+    if (p.intent != "fallback" || p.choices.empty()) return std::nullopt;
+    std::string q = choice_question(deps_.skills, p.choices);
+    if (q.empty()) return std::nullopt;
+    st_.choice = Choice{p.choices, p.slots};
+    return Answer{q, std::nullopt, "fallback", true};
+  }
+
   // Asks for the next missing required slot, or answers / builds the action.
-  Result<Answer> complete(const skills::Skill& skill, std::map<std::string, nlu::Slot> slots) {
+  // `kept`: the other contacts to remember instead of those found now ("the other one").
+  Result<Answer> complete(const skills::Skill& skill, std::map<std::string, nlu::Slot> slots,
+                          const std::vector<std::string>* kept = nullptr) {
+    std::vector<std::string> others;
+    resolve_contacts(skill, text_, slots, st_.last_contact, loaded_.contacts, others);
     for (const auto& def : skill.slots) {
       // A slot the skill has a question for is one it needs, even when the loader made it
       // optional because some sentence leaves it out ("send a text to Joe").
@@ -121,6 +198,7 @@ class Turn {
         return Answer{q, std::nullopt, skill.name, true};
       }
     }
+    remember(skill, slots, kept ? *kept : std::move(others));
     LocalTime today = local_time(loaded_.context.now, timezone_).value_or(LocalTime{});
     if (skill.action.empty()) {
       AnswerContext ctx{user_id_, &deps_.store, &deps_.skills, &deps_.random, loaded_.context.now, timezone_,

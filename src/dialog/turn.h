@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "dialog/conversation.h"
+#include "dialog/followup.h"
 #include "dialog/random.h"
 #include "nlu/parser.h"
 #include "skills/registry.h"
@@ -62,6 +63,12 @@ struct DialogState {
   std::optional<Question> question;
   std::optional<Answer> last;
   std::deque<std::pair<std::string, std::string>> issued;  // action id -> action name
+
+  // --- Follow-ups and ask-back (dialog/followup.h); per connection, never shared. ---
+  std::optional<Recent> recent;  // the last request completed: what "and eggs" changes
+  std::string last_contact;      // the last contact a request named: who "her" is
+  std::optional<Choice> choice;  // an ask-back waiting for its answer
+  // --- end of follow-up state ---
 };
 
 inline constexpr const char* kCancelled = "OK, cancelled.";

@@ -153,6 +153,9 @@ Classifier::Prediction Classifier::predict(const std::vector<int>& words) const 
   Prediction out;
   out.label = static_cast<int>(best);
   out.prob = 1.0 / sum;
+  for (std::size_t k = 0; k < c; ++k)
+    if (k != best && (out.second < 0 || s[k] > s[static_cast<std::size_t>(out.second)])) out.second = static_cast<int>(k);
+  if (out.second >= 0) out.second_prob = std::exp(s[static_cast<std::size_t>(out.second)] - s[best]) / sum;
   out.coverage = coverage(words, out.label, {});
   return out;
 }

@@ -35,6 +35,10 @@ class Classifier {
     // Share of the input's content words (not used by most classes) that `label`'s
     // training sentences contain; unknown words count as not contained.
     double coverage = 0.0;
+    // The runner-up class and its probability (-1 and 0 with one class): how close the
+    // choice was, for the parser's ask-back.
+    int second = -1;
+    double second_prob = 0.0;
   };
 
   // `unknown` is the word id every word not seen in training is read as (the id the

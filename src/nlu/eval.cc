@@ -70,6 +70,10 @@ class Tally {
       ++r_.in_scope_total;
       if (right) ++r_.in_scope_correct;
       if (got == "ask_back") ++r_.in_scope_ask_back;
+      if (got == "ask_back" && std::any_of(p.choices.begin(), p.choices.end(), [&](const std::string& c) {
+            return std::find(l.want.begin(), l.want.end(), c) != l.want.end();
+          }))
+        ++r_.in_scope_ask_back_right;
     }
     if (right) return;
     if (action) {
@@ -186,6 +190,7 @@ void print_split(const SplitReport& r, std::ostream& out) {
   row("ask-backs (in scope / out)", [](const EvalReport& h) {
     return std::to_string(h.in_scope_ask_back) + " / " + std::to_string(h.oos_ask_back);
   });
+  row("in-scope ask-backs offering it", [](const EvalReport& h) { return std::to_string(h.in_scope_ask_back_right); });
   row("wrong actions, all skills", [](const EvalReport& h) { return std::to_string(total_wrong(h)); });
   std::map<std::string, int> skills;
   for (const EvalReport* h : halves)

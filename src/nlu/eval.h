@@ -42,6 +42,9 @@ struct EvalReport {
   // Lines answered with an ask-back (a question between skills), in and out of scope.
   int in_scope_ask_back = 0;
   int oos_ask_back = 0;
+  // In-scope ask-backs whose choices include an expected skill (a question that leads
+  // to the right answer in one more turn).
+  int in_scope_ask_back_right = 0;
   // "expected -> got" with counts, most frequent first (at most 15).
   std::vector<std::pair<std::string, int>> confusions;
 

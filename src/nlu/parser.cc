@@ -131,6 +131,14 @@ constexpr double kMinCoverage = 0.5;
 constexpr double kMinActionCoverage = 0.6;
 // A skill that needs confirmation is only chosen by the classifier above this.
 constexpr double kConfirmThreshold = 0.9;
+// Ask-back between two skills, only for a request that would otherwise fall back: the
+// two together hold at least kAskBackMass of the probability (so "none of these" is
+// unlikely) and are within kAskBackMargin of each other (so neither is clearly meant);
+// each explains at least kMinCoverage of the request, as a classifier answer must.
+// 0.15 is about the spread of a skill's probability between paraphrases of one request
+// in the training material, so a closer split is not a preference the classifier has.
+constexpr double kAskBackMass = 0.7;
+constexpr double kAskBackMargin = 0.15;
 
 // Normalized values of typed spans, computed at most once per parse.
 class SpanCache {
@@ -508,8 +516,8 @@ struct Parser::Impl {
     auto pred = classifier.predict(ids);
     // Slot values can raise the coverage, never the probability: no need to look for them
     // when the probability alone is below the threshold.
-    if (pred.label < 0 || pred.label >= static_cast<int>(skills.size()) || pred.prob < kStatThreshold)
-      return result;
+    if (pred.label < 0 || pred.label >= static_cast<int>(skills.size())) return result;
+    if (pred.prob < kStatThreshold) return ask_between(text, tokens, ctx, ids, pred);
     const CompiledSkill& cs = skills[static_cast<std::size_t>(pred.label)];
     // Words that make up a typed or closed-list slot value ("7 am", "by bike") are
     // explained by the skill even when no training sentence had them.
@@ -523,14 +531,43 @@ struct Parser::Impl {
                              [&](int w) { return classifier.distinctive(w, pred.label); });
     double min_coverage = cs.skill->action.empty() || named ? kMinCoverage : kMinActionCoverage;
 
-    if (coverage < min_coverage || confidence < kStatThreshold) return {};
+    if (coverage < min_coverage || confidence < kStatThreshold) return ask_between(text, tokens, ctx, ids, pred);
     if (cs.skill->needs_confirmation) {
       // Every content word must be the skill's own: "call me Sam" names no one to call.
-      if (!named || pred.prob < kConfirmThreshold || coverage < 1.0) return {};
+      if (!named || pred.prob < kConfirmThreshold || coverage < 1.0) {
+        // Probable but not sure, with a word that names the skill: ask ("Do you want to
+        // place a phone call?") rather than act or drop it.
+        if (named && coverage >= kMinActionCoverage) {
+          result.choices = {cs.skill->name};
+          return result;
+        }
+        return ask_between(text, tokens, ctx, ids, pred);
+      }
     }
     result.intent = cs.skill->name;
     // Template matches are exact; a classifier answer ranks below any of them.
     result.confidence = 0.5 * confidence;
+    return result;
+  }
+
+  // The ask-back between the classifier's two best skills when they are close (see
+  // kAskBackMass); an empty result (fallback) otherwise.
+  ParseResult ask_between(std::string_view text, const std::vector<Token>& tokens, const Context& ctx,
+                          const std::vector<int>& ids, const Classifier::Prediction& pred) const {
+    ParseResult result;
+    const int n = static_cast<int>(skills.size());
+    if (pred.label < 0 || pred.label >= n || pred.second < 0 || pred.second >= n) return result;
+    if (pred.prob + pred.second_prob < kAskBackMass || pred.prob - pred.second_prob > kAskBackMargin) return result;
+    const Classifier& classifier = statistical_model->classifier();
+    for (int label : {pred.label, pred.second}) {
+      const CompiledSkill& cs = skills[static_cast<std::size_t>(label)];
+      std::vector<char> explained(tokens.size(), 0);
+      ParseResult found;
+      fill_typed_slots(found, cs, text, tokens, ctx, explained);
+      if (classifier.coverage(ids, label, explained) < kMinCoverage) return {};
+      if (label == pred.label) result.slots = std::move(found.slots);
+      result.choices.push_back(cs.skill->name);
+    }
     return result;
   }
 

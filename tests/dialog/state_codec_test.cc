@@ -14,7 +14,9 @@ using internal::decode_state;
 using internal::DialogState;
 using internal::encode_state;
 
-bool empty(const DialogState& s) { return !s.pending && !s.question && !s.last && s.issued.empty(); }
+bool empty(const DialogState& s) {
+  return !s.pending && !s.question && !s.last && s.issued.empty() && !s.recent && s.last_contact.empty() && !s.choice;
+}
 
 DialogState full_state() {
   DialogState s;
@@ -27,6 +29,9 @@ DialogState full_state() {
   s.last = Answer{"Planned.", plan, "plan", false};
   s.question = DialogState::Question{"message", {{"target", nlu::Slot{nlu::Text{"Joe"}, "joe"}}}, "body", 1};
   s.issued = {{"act_1", "call"}, {"act_2", "plan"}};
+  s.recent = internal::Recent{"call", {{"target", nlu::Slot{nlu::Text{"Anna Smith"}, "anna"}}}, "target", {"Anna Jones"}};
+  s.last_contact = "Anna Smith";
+  s.choice = internal::Choice{{"call", "message"}, {{"target", nlu::Slot{nlu::Text{"Anna Smith"}, "anna"}}}};
   return s;
 }
 
@@ -47,6 +52,15 @@ TEST(StateCodec, RoundTripKeepsEveryFieldAndType) {
   EXPECT_EQ(back.question->slots.at("target").value, nlu::SlotValue(nlu::Text{"Joe"}));
   EXPECT_EQ(back.question->slots.at("target").raw, "joe");
   EXPECT_EQ(back.issued, s.issued);
+  ASSERT_TRUE(back.recent);
+  EXPECT_EQ(back.recent->skill, "call");
+  EXPECT_EQ(back.recent->slots.at("target").value, nlu::SlotValue(nlu::Text{"Anna Smith"}));
+  EXPECT_EQ(back.recent->contact_slot, "target");
+  EXPECT_EQ(back.recent->other_contacts, std::vector<std::string>{"Anna Jones"});
+  EXPECT_EQ(back.last_contact, "Anna Smith");
+  ASSERT_TRUE(back.choice);
+  EXPECT_EQ(back.choice->skills, (std::vector<std::string>{"call", "message"}));
+  EXPECT_EQ(back.choice->slots.at("target").raw, "anna");
   EXPECT_EQ(encode_state(back, 7), text);
   EXPECT_TRUE(empty(decode_state(encode_state(DialogState{}, 7), 7)));
 }
@@ -158,6 +172,24 @@ TEST_F(LoginSessionMemoryTest, AnOpenQuestionSurvivesAReconnect) {
   ASSERT_TRUE(r);
   ASSERT_TRUE(r->action) << r->message;
   EXPECT_EQ(r->action->name, "message");
+}
+
+// The follow-up memory is part of the login session's context: "and eggs" after a reconnect
+// adds to the list the request before the reconnect named.
+TEST_F(LoginSessionMemoryTest, AFollowUpAfterAReconnectUsesTheEarlierRequest) {
+  {
+    Conversation first(*world_.engine, world_.user_id, "sess-1");
+    auto add = first.on_utterance("put flour on my shopping list", "t1");
+    ASSERT_TRUE(add);
+    ASSERT_EQ(add->intent, "list_add") << add->message;
+  }
+  Conversation again(*world_.engine, world_.user_id, "sess-1");
+  auto more = again.on_utterance("and sugar", "t2");
+  ASSERT_TRUE(more);
+  EXPECT_EQ(more->intent, "list_add") << more->message;
+  auto items = world_.store->list_items(world_.user_id, "shopping");
+  ASSERT_TRUE(items);
+  EXPECT_EQ(items->size(), 2u);
 }
 
 TEST_F(LoginSessionMemoryTest, AnotherLoginSessionOrUserNeverSeesIt) {

@@ -1,0 +1,324 @@
+// Follow-ups that use the conversation's memory, and the ask-back, with the real parser,
+// the built-in skills and a SQLite file. The sentences are our own.
+#include "dialog/conversation.h"
+#include "server/wire.h"
+#include "dialog/followup.h"
+#include "dialog/turn.h"
+
+#include "fixture.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+namespace hark::dialog {
+namespace {
+
+namespace json = boost::json;
+using testing::World;
+
+class FollowupTest : public ::testing::Test {
+ protected:
+  FollowupTest() : convo_(*world_.engine, world_.user_id) {}
+
+  Reply say(const std::string& text) { return say_to(convo_, text); }
+  Reply say_to(Conversation& c, const std::string& text) {
+    auto r = c.on_utterance(text, "turn_" + std::to_string(++turns_));
+    EXPECT_TRUE(r) << text << ": " << (r ? "" : r.error().detail);
+    return r ? *r : Reply{"", "", "<no message>", std::nullopt, "<no intent>", false, std::nullopt};
+  }
+  static std::string param(const Reply& r, const char* name) {
+    if (!r.action) return "<no action>";
+    const auto& p = server::action_json(*r.action).at("params").as_object();
+    auto it = p.find(name);
+    if (it == p.end()) return "<absent>";
+    return it->value().is_string() ? std::string(it->value().as_string()) : json::serialize(it->value());
+  }
+  static std::string name(const Reply& r) {
+    return r.action ? r.action->name : "<no action>";
+  }
+  static bool needs_confirmation(const Reply& r) { return r.action && r.action->needs_confirmation; }
+  void contacts(std::vector<store::Contact> list) { ASSERT_TRUE(world_.store->put_contacts(world_.user_id, list)); }
+
+  World world_;
+  Conversation convo_;
+  int turns_ = 0;
+};
+
+TEST_F(FollowupTest, AndAddsAnotherItemToTheSameList) {
+  auto first = say("put oat milk on my shopping list");
+  ASSERT_EQ(first.intent, "list_add") << first.message;
+  auto second = say("and bananas");
+  EXPECT_EQ(second.intent, "list_add") << second.message;
+  auto items = world_.store->list_items(world_.user_id, "shopping").value();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1], "bananas");
+}
+
+TEST_F(FollowupTest, HerIsTheContactOfTheLastRequest) {
+  contacts({{"Anna Smith", {"+15550001111"}, {}}, {"Bob", {"+15550002222"}, {}}});
+  auto text = say("text Anna that the train is delayed");
+  ASSERT_EQ(name(text), "message") << text.message;
+  EXPECT_EQ(param(text, "target"), "Anna Smith");
+  auto call = say("call her");
+  EXPECT_EQ(name(call), "call") << call.message;
+  EXPECT_EQ(param(call, "target"), "Anna Smith");
+  EXPECT_EQ(param(call, "number"), "+15550001111");
+  // Memory does not skip the safety rule: the call still waits for a yes.
+  EXPECT_TRUE(needs_confirmation(call));
+  EXPECT_TRUE(call.expects_reply);
+}
+
+TEST_F(FollowupTest, APronounWithNothingBeforeItIsAskedAbout) {
+  auto call = say("call her");
+  EXPECT_FALSE(call.action) << call.message;
+  EXPECT_TRUE(call.expects_reply);
+  EXPECT_EQ(call.message, "Who should I call?");
+}
+
+TEST_F(FollowupTest, PronounsNeverComeFromAnotherUser) {
+  contacts({{"Anna Smith", {"+15550001111"}, {}}});
+  ASSERT_EQ(name(say("text Anna that I will bring cake")), "message");
+  auto other = world_.store->create_user("bo@example.com", "Bo", "hash", world_.clock.unix_now()).value().id;
+  Conversation theirs(*world_.engine, other);
+  auto call = say_to(theirs, "call her");
+  EXPECT_FALSE(call.action) << call.message;
+  EXPECT_EQ(call.message.find("Anna"), std::string::npos) << call.message;
+}
+
+TEST_F(FollowupTest, MakeItChangesTheAlarmTime) {
+  auto set = say("set an alarm for 6");
+  ASSERT_EQ(name(set), "alarm") << set.message;
+  EXPECT_EQ(param(set, "time"), "06:00");
+  auto changed = say("make it 6:45");
+  EXPECT_EQ(name(changed), "alarm") << changed.message;
+  EXPECT_EQ(param(changed, "time"), "06:45");
+}
+
+TEST_F(FollowupTest, AndTomorrowKeepsThePlace) {
+  auto now = say("what's the weather like in Lisbon");
+  ASSERT_EQ(name(now), "weather") << now.message;
+  EXPECT_EQ(param(now, "location"), "Lisbon");
+  auto later = say("and tomorrow?");
+  EXPECT_EQ(name(later), "weather") << later.message;
+  EXPECT_EQ(param(later, "location"), "Lisbon");
+  EXPECT_EQ(param(later, "date"), "2026-11-26");  // the fixture's clock is 2026-11-25
+}
+
+TEST_F(FollowupTest, WhatAboutChangesThePlace) {
+  ASSERT_EQ(name(say("what's the weather like in Lisbon")), "weather");
+  auto there = say("what about Porto?");
+  EXPECT_EQ(name(there), "weather") << there.message;
+  EXPECT_EQ(param(there, "location"), "Porto");
+}
+
+TEST_F(FollowupTest, AtGivesTheReminderItsTime) {
+  auto asked = say("remind me to water the plants");
+  EXPECT_TRUE(asked.expects_reply) << asked.message;
+  auto set = say("at 6 pm");
+  EXPECT_EQ(name(set), "reminder") << set.message;
+  EXPECT_EQ(param(set, "text"), "water the plants");
+  EXPECT_EQ(param(set, "datetime"), "2026-11-25T18:00");
+}
+
+TEST_F(FollowupTest, TheOtherOnePicksTheOtherAnna) {
+  contacts({{"Anna Smith", {"+15550001111"}, {}}, {"Anna Jones", {"+15550003333"}, {}}});
+  auto first = say("call Anna");
+  ASSERT_EQ(name(first), "call") << first.message;
+  EXPECT_EQ(param(first, "target"), "Anna Smith");
+  auto other = say("no, the other one");
+  EXPECT_EQ(name(other), "call") << other.message;
+  EXPECT_EQ(param(other, "target"), "Anna Jones");
+  EXPECT_EQ(param(other, "number"), "+15550003333");
+  EXPECT_TRUE(needs_confirmation(other));
+  // The pending action is the new one: "yes" confirms Anna Jones.
+  auto yes = say("yes");
+  EXPECT_EQ(param(yes, "target"), "Anna Jones");
+  EXPECT_FALSE(needs_confirmation(yes));
+}
+
+TEST_F(FollowupTest, TheOtherOneBetweenSimilarNames) {
+  contacts({{"Anna", {"+15550001111"}, {}}, {"Hannah", {"+15550004444"}, {}}});
+  auto first = say("text Anna that I'm outside");
+  ASSERT_EQ(param(first, "target"), "Anna") << first.message;
+  auto other = say("no, the other one");
+  EXPECT_EQ(name(other), "message") << other.message;
+  EXPECT_EQ(param(other, "target"), "Hannah");
+  EXPECT_EQ(param(other, "body"), param(first, "body"));
+  EXPECT_TRUE(needs_confirmation(other));
+}
+
+TEST_F(FollowupTest, TheOtherOneWithOneCandidateIsNotAFollowUp) {
+  contacts({{"Anna Smith", {"+15550001111"}, {}}});
+  ASSERT_EQ(name(say("call Anna")), "call");
+  auto other = say("no, the other one");
+  EXPECT_FALSE(other.action) << other.message;
+}
+
+// Memory does not make an action of words that ask for none.
+TEST_F(FollowupTest, UnrelatedWordsAfterARequestStayUnrelated) {
+  ASSERT_EQ(name(say("set an alarm for 6")), "alarm");
+  for (const char* words : {"my cat likes the sofa", "bananas", "and what do you think of poems"}) {
+    auto r = say(words);
+    EXPECT_FALSE(r.action) << words << " -> " << r.message;
+  }
+  ASSERT_EQ(say("put oat milk on my shopping list").intent, "list_add");
+  auto r = say("my cat likes the sofa");
+  EXPECT_NE(r.intent, "list_add") << r.message;
+  EXPECT_EQ(world_.store->list_items(world_.user_id, "shopping").value().size(), 1u);
+}
+
+TEST_F(FollowupTest, ANewRequestIsNotAFragment) {
+  ASSERT_EQ(name(say("set an alarm for 6")), "alarm");
+  auto r = say("what's the weather in Oslo");
+  EXPECT_EQ(name(r), "weather") << r.message;
+}
+
+// The ask-back through the turn itself, with a parse that names two skills.
+class AskBackTest : public FollowupTest {
+ protected:
+  Result<internal::Answer> turn(const std::string& text, nlu::ParseResult p) {
+    internal::Deps deps{world_.registry, *world_.parser, *world_.store, world_.clock, world_.random};
+    auto loaded = internal::load(deps, world_.user_id, "UTC").value();
+    return internal::decide(deps, Options{}, state_, world_.user_id, "UTC", loaded, text, p);
+  }
+  Result<internal::Answer> turn(const std::string& text) {
+    internal::Deps deps{world_.registry, *world_.parser, *world_.store, world_.clock, world_.random};
+    auto loaded = internal::load(deps, world_.user_id, "UTC").value();
+    return turn(text, world_.parser->parse(text, loaded.context));
+  }
+  static nlu::ParseResult between(std::vector<std::string> choices, std::string target) {
+    nlu::ParseResult p;
+    p.choices = std::move(choices);
+    if (!target.empty()) p.slots["target"] = nlu::Slot{nlu::Text{target}, target};
+    return p;
+  }
+  internal::DialogState state_;
+};
+
+TEST_F(AskBackTest, TheQuestionComesFromTheSkills) {
+  auto q = turn("ring up or write to Anna", between({"call", "message"}, "Anna"));
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->message, "Do you want to place a phone call, or send a text message?");
+  EXPECT_TRUE(q->expects_reply);
+  EXPECT_FALSE(q->action);
+  auto one = turn("weather or a timer", between({"weather", "timer"}, ""));
+  EXPECT_EQ(one->message, "Do you want the weather forecast, or to start a countdown timer?");
+}
+
+TEST_F(AskBackTest, TheAnswerNamesTheSkill) {
+  ASSERT_TRUE(turn("ring up or write to Anna", between({"call", "message"}, "Anna")));
+  auto a = turn("call");
+  ASSERT_TRUE(a && a->action) << (a ? a->message : "");
+  EXPECT_EQ(a->action->name, "call");
+  EXPECT_EQ(param(*a, "target"), "Anna");
+  EXPECT_TRUE(a->action->needs_confirmation);  // still asks before calling
+}
+
+TEST_F(AskBackTest, MessageHerMeansTheContactAskedAbout) {
+  ASSERT_TRUE(turn("ring up or write to Anna", between({"call", "message"}, "Anna")));
+  auto a = turn("message her");
+  ASSERT_TRUE(a);
+  // The message has no body yet: the question for it, with Anna kept.
+  EXPECT_EQ(a->message, "What should the message say?");
+  auto body = turn("see you at noon");
+  ASSERT_TRUE(body && body->action) << (body ? body->message : "");
+  EXPECT_EQ(param(*body, "target"), "Anna");
+}
+
+TEST_F(AskBackTest, OrdinalsPick) {
+  ASSERT_TRUE(turn("ring up or write to Anna", between({"call", "message"}, "Anna")));
+  auto first = turn("the first one");
+  ASSERT_TRUE(first && first->action);
+  EXPECT_EQ(first->action->name, "call");
+  ASSERT_TRUE(turn("ring up or write to Anna", between({"call", "message"}, "Anna")));
+  auto second = turn("the second");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->intent, "message");
+}
+
+TEST_F(AskBackTest, NoDeclinesAndOtherWordsMoveOn) {
+  ASSERT_TRUE(turn("ring up or write to Anna", between({"call", "message"}, "Anna")));
+  auto no = turn("no");
+  ASSERT_TRUE(no);
+  EXPECT_FALSE(no->action);
+  EXPECT_FALSE(state_.choice);
+  ASSERT_TRUE(turn("ring up or write to Anna", between({"call", "message"}, "Anna")));
+  auto other = turn("what time is it");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->intent, "time");
+  EXPECT_FALSE(other->action);
+  EXPECT_FALSE(state_.choice);
+}
+
+TEST_F(AskBackTest, OneChoiceIsAYesOrNoQuestion) {
+  auto q = turn("maybe phone Anna", between({"call"}, "Anna"));
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->message, "Do you want to place a phone call?");
+  auto yes = turn("yes");
+  ASSERT_TRUE(yes && yes->action) << (yes ? yes->message : "");
+  EXPECT_EQ(yes->action->at("name"), "call");
+  EXPECT_EQ(yes->action->at("needs_confirmation"), true);
+}
+
+}  // namespace
+}  // namespace hark::dialog
+
+namespace hark::dialog {
+namespace {
+
+// The whole path: the parser asks back, the conversation asks, the answer resolves it.
+TEST_F(FollowupTest, TheParsersAskBackIsAskedAndAnswered) {
+  auto q = say("heads up in twenty minutes");
+  EXPECT_FALSE(q.action);
+  EXPECT_TRUE(q.expects_reply);
+  EXPECT_EQ(q.message, "Do you want to start a countdown timer, or convert an amount between units?");
+  auto timer = say("the timer");
+  EXPECT_EQ(name(timer), "timer") << timer.message;
+  EXPECT_EQ(param(timer, "duration_seconds"), "1200");
+}
+
+TEST_F(FollowupTest, AProbableCallIsAskedThenStillConfirmed) {
+  contacts({{"Anna Smith", {"+15550001111"}, {}}});
+  auto q = say("dial");
+  EXPECT_FALSE(q.action);
+  EXPECT_EQ(q.message, "Do you want to place a phone call?");
+  auto who = say("yes");
+  EXPECT_EQ(who.message, "Who should I call?");
+  auto call = say("Anna");
+  EXPECT_EQ(param(call, "target"), "Anna Smith") << call.message;
+  EXPECT_TRUE(needs_confirmation(call));
+}
+
+}  // namespace
+}  // namespace hark::dialog
+
+namespace hark::dialog {
+namespace {
+
+// A name spelt like a contact's is not that contact: "Dan" is not called as "Dad".
+TEST_F(FollowupTest, ASimilarNameIsOnlyEverTheOtherOne) {
+  contacts({{"Dad", {"+15550005555"}, {}}});
+  auto call = say("call Dan");
+  EXPECT_EQ(param(call, "target"), "Dan") << call.message;
+  EXPECT_EQ(param(call, "number"), "<absent>");
+  auto other = say("no, the other one");
+  EXPECT_EQ(param(other, "target"), "Dad") << other.message;
+  EXPECT_TRUE(needs_confirmation(other));
+}
+
+}  // namespace
+}  // namespace hark::dialog
+
+namespace hark::dialog {
+namespace {
+
+TEST_F(FollowupTest, NamesBeyondAsciiWorkTheSame) {
+  contacts({{"Zoë Martin", {"+15550006666"}, {}}, {"Zoë Park", {"+15550007777"}, {}}});
+  auto first = say("call Zoë");
+  EXPECT_EQ(param(first, "target"), "Zoë Martin") << first.message;
+  auto other = say("no, the other one");
+  EXPECT_EQ(param(other, "target"), "Zoë Park") << other.message;
+}
+
+}  // namespace
+}  // namespace hark::dialog
