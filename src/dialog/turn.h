@@ -47,6 +47,7 @@ struct Answer {
   std::string intent;
   // The answer asks something (a confirmation, a slot question): the app listens again.
   bool expects_reply = false;
+  friend bool operator==(const Answer&, const Answer&) = default;
 };
 
 // The context of one connection. Copyable, so that one utterance works on a copy and the
@@ -57,11 +58,13 @@ struct DialogState {
     std::map<std::string, nlu::Slot> slots;  // the values already given
     std::string slot;                        // the one asked for
     int retries = 0;
+    friend bool operator==(const Question&, const Question&) = default;
   };
   std::optional<Answer> pending;  // an action waiting for "yes"
   std::optional<Question> question;
   std::optional<Answer> last;
   std::deque<std::pair<std::string, std::string>> issued;  // action id -> action name
+  friend bool operator==(const DialogState&, const DialogState&) = default;
 };
 
 inline constexpr const char* kCancelled = "OK, cancelled.";
