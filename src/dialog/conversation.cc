@@ -89,22 +89,36 @@ struct Conversation::State {
   internal::DialogState dialog;
   std::string login_session;
   bool restored = false;
-  std::string saved;  // the text last read or written for login_session
+  std::int64_t started_us = 0;
+  internal::DialogState saved;  // what the store has for login_session
 };
+
+namespace {
+std::int64_t micros(const Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock.now().time_since_epoch()).count();
+}
+}  // namespace
 
 Conversation::Conversation(Engine& engine, std::int64_t user_id, std::string login_session)
     : engine_(engine), user_id_(user_id), state_(std::make_unique<State>()) {
   state_->login_session = std::move(login_session);
   state_->restored = state_->login_session.empty();
+  state_->started_us = micros(engine_.impl_->deps.clock);
 }
 
-// Reads the login session's context once, at the first message (on the worker thread).
+// Reads the login session's context once, at the first message (on the worker thread, not
+// the network thread that opened the connection). Only a context saved before this
+// conversation started is taken over: one written meanwhile comes from another connection
+// of the same login that is open at the same time (a phone and a tablet), whose context
+// stays its own.
 Result<void> Conversation::restore() {
   if (state_->restored) return {};
   auto text = engine_.impl_->deps.store.load_dialog_state(state_->login_session);
   if (!text) return internal::store_failure(text.error());
-  state_->dialog = internal::decode_state(*text, user_id_);
-  state_->saved = internal::encode_state(state_->dialog, user_id_);
+  std::int64_t saved_at = 0;
+  internal::DialogState stored = internal::decode_state(*text, user_id_, &saved_at);
+  state_->saved = stored;
+  if (saved_at <= state_->started_us) state_->dialog = std::move(stored);
   state_->restored = true;
   return {};
 }
@@ -113,16 +127,15 @@ Result<void> Conversation::restore() {
 // costs only the memory across a reconnect (this connection keeps its context, and the
 // next turn tries again), so the answer still goes.
 void Conversation::persist(const internal::DialogState& next) {
-  if (state_->login_session.empty()) return;
-  std::string text = internal::encode_state(next, user_id_);
-  if (text == state_->saved) return;
+  if (state_->login_session.empty() || next == state_->saved) return;
   const internal::Deps& deps = engine_.impl_->deps;
+  std::string text = internal::encode_state(next, user_id_, micros(deps.clock));
   auto ok = deps.store.save_dialog_state(state_->login_session, user_id_, text, deps.clock.unix_now());
   if (!ok) {
     spdlog::warn("dialog state of a login session not saved: {}", ok.error().detail);
     return;
   }
-  state_->saved = std::move(text);
+  state_->saved = next;
 }
 
 Conversation::~Conversation() = default;

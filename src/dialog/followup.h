@@ -32,12 +32,14 @@ struct Recent {
   // first): what "no, the other one" picks from.
   std::string contact_slot;
   std::vector<std::string> other_contacts;
+  friend bool operator==(const Recent&, const Recent&) = default;
 };
 
 // An ask-back waiting for its answer: the skills asked between and what was found.
 struct Choice {
   std::vector<std::string> skills;
   Slots slots;
+  friend bool operator==(const Choice&, const Choice&) = default;
 };
 
 // Contact slots of `skill` in `slots`: a pronoun becomes `last_contact` (when there is

@@ -187,8 +187,8 @@ DialogState state_of(const json::object& o) {
 
 }  // namespace
 
-std::string encode_state(const DialogState& state, std::int64_t user_id) {
-  json::object o{{"v", kVersion}, {"user", user_id}};
+std::string encode_state(const DialogState& state, std::int64_t user_id, std::int64_t saved_at_us) {
+  json::object o{{"v", kVersion}, {"user", user_id}, {"at", saved_at_us}};
   if (state.pending) o["pending"] = answer_json(*state.pending);
   if (state.question) {
     o["question"] = json::object{{"skill", state.question->skill},
@@ -213,7 +213,8 @@ std::string encode_state(const DialogState& state, std::int64_t user_id) {
   return json::serialize(o);
 }
 
-DialogState decode_state(std::string_view text, std::int64_t user_id) {
+DialogState decode_state(std::string_view text, std::int64_t user_id, std::int64_t* saved_at_us) {
+  if (saved_at_us) *saved_at_us = 0;
   if (text.empty() || text.size() > kMaxText) return {};
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
@@ -223,8 +224,12 @@ DialogState decode_state(std::string_view text, std::int64_t user_id) {
   const json::value* user = o.if_contains("user");
   if (!version || !version->is_int64() || version->get_int64() != kVersion) return {};
   if (!user || !user->is_int64() || user->get_int64() != user_id) return {};
+  const json::value* at = o.if_contains("at");
+  if (!at || !at->is_int64()) return {};
   try {
-    return state_of(o);
+    DialogState st = state_of(o);
+    if (saved_at_us) *saved_at_us = at->get_int64();
+    return st;
   } catch (const std::exception&) {
     return {};
   }

@@ -48,6 +48,7 @@ struct Answer {
   std::string intent;
   // The answer asks something (a confirmation, a slot question): the app listens again.
   bool expects_reply = false;
+  friend bool operator==(const Answer&, const Answer&) = default;
 };
 
 // The context of one connection. Copyable, so that one utterance works on a copy and the
@@ -58,6 +59,7 @@ struct DialogState {
     std::map<std::string, nlu::Slot> slots;  // the values already given
     std::string slot;                        // the one asked for
     int retries = 0;
+    friend bool operator==(const Question&, const Question&) = default;
   };
   std::optional<Answer> pending;  // an action waiting for "yes"
   std::optional<Question> question;
@@ -69,6 +71,7 @@ struct DialogState {
   std::string last_contact;      // the last contact a request named: who "her" is
   std::optional<Choice> choice;  // an ask-back waiting for its answer
   // --- end of follow-up state ---
+  friend bool operator==(const DialogState&, const DialogState&) = default;
 };
 
 inline constexpr const char* kCancelled = "OK, cancelled.";

@@ -40,6 +40,7 @@ struct Context {
 struct Slot {
   SlotValue value;  // normalized after the slot's type
   std::string raw;           // the words said, as said
+  friend bool operator==(const Slot&, const Slot&) = default;
 };
 
 struct ParseResult {

@@ -37,8 +37,11 @@ DialogState full_state() {
 
 TEST(StateCodec, RoundTripKeepsEveryFieldAndType) {
   DialogState s = full_state();
-  std::string text = encode_state(s, 7);
-  DialogState back = decode_state(text, 7);
+  std::string text = encode_state(s, 7, 1000);
+  std::int64_t at = 0;
+  DialogState back = decode_state(text, 7, &at);
+  EXPECT_EQ(at, 1000);
+  EXPECT_EQ(back, s);
   ASSERT_TRUE(back.pending && back.pending->action);
   EXPECT_EQ(*back.pending->action, *s.pending->action);
   EXPECT_EQ(back.pending->message, "Calling Mom.");
@@ -61,24 +64,25 @@ TEST(StateCodec, RoundTripKeepsEveryFieldAndType) {
   ASSERT_TRUE(back.choice);
   EXPECT_EQ(back.choice->skills, (std::vector<std::string>{"call", "message"}));
   EXPECT_EQ(back.choice->slots.at("target").raw, "anna");
-  EXPECT_EQ(encode_state(back, 7), text);
-  EXPECT_TRUE(empty(decode_state(encode_state(DialogState{}, 7), 7)));
+  EXPECT_EQ(encode_state(back, 7, 1000), text);
+  EXPECT_TRUE(empty(decode_state(encode_state(DialogState{}, 7, 5), 7)));
 }
 
 TEST(StateCodec, BadOrForeignTextIsAnEmptyState) {
-  std::string good = encode_state(full_state(), 7);
+  std::string good = encode_state(full_state(), 7, 1000);
   ASSERT_FALSE(empty(decode_state(good, 7)));
   EXPECT_TRUE(empty(decode_state(good, 8)));  // another user's
   for (std::string bad : {std::string(""), std::string("not json"), std::string("[1,2]"), std::string("{}"),
                           std::string("null"), good.substr(0, good.size() / 2),
                           std::string(R"({"v":2,"user":7,"last":{"message":"m","intent":"i","expects_reply":false}})"),
                           std::string(R"({"v":1,"user":"7"})"),
-                          std::string(R"({"v":1,"user":7,"pending":5})"),
-                          std::string(R"({"v":1,"user":7,"last":{"message":"m","intent":"i"}})"),
-                          std::string(R"({"v":1,"user":7,"issued":[["a"]]})"),
-                          std::string(R"({"v":1,"user":7,"question":{"skill":"s","slot":"b","retries":0,)"
+                          std::string(R"({"v":1,"user":7,"last":{"message":"m","intent":"i","expects_reply":false}})"),
+                          std::string(R"({"v":1,"user":7,"at":1,"pending":5})"),
+                          std::string(R"({"v":1,"user":7,"at":1,"last":{"message":"m","intent":"i"}})"),
+                          std::string(R"({"v":1,"user":7,"at":1,"issued":[["a"]]})"),
+                          std::string(R"({"v":1,"user":7,"at":1,"question":{"skill":"s","slot":"b","retries":0,)"
                                       R"("slots":{"t":{"value":{"type":"weird","value":1},"raw":""}}}})"),
-                          std::string(R"({"v":1,"user":7,"last":{"message":"m","intent":"i","expects_reply":false,)"
+                          std::string(R"({"v":1,"user":7,"at":1,"last":{"message":"m","intent":"i","expects_reply":false,)"
                                       R"("action":{"id":"a","name":"n","needs_confirmation":false,)"
                                       R"("params":[["p",{"type":"seconds","value":"ten"}]]}}})"),
                           std::string(100000, '[')})
@@ -87,7 +91,7 @@ TEST(StateCodec, BadOrForeignTextIsAnEmptyState) {
 
 TEST(StateCodec, UnknownFieldsAreIgnored) {
   // A newer writer's field (a follow-up's context, say) does not lose the rest.
-  std::string text = R"({"v":1,"user":7,"future":{"topic":[1,2]},)"
+  std::string text = R"({"v":1,"user":7,"at":1,"future":{"topic":[1,2]},)"
                      R"("last":{"message":"Hi.","intent":"greeting","expects_reply":false,"tone":"warm"}})";
   DialogState s = decode_state(text, 7);
   ASSERT_TRUE(s.last);
@@ -96,7 +100,7 @@ TEST(StateCodec, UnknownFieldsAreIgnored) {
 }
 
 TEST(StateCodec, IssuedIdsStayBounded) {
-  std::string text = R"({"v":1,"user":7,"issued":[)";
+  std::string text = R"({"v":1,"user":7,"at":1,"issued":[)";
   for (int i = 0; i < 100; ++i) text += (i ? "," : "") + std::string(R"(["act_)") + std::to_string(i) + R"(","call"])";
   text += "]}";
   DialogState s = decode_state(text, 7);
@@ -190,6 +194,23 @@ TEST_F(LoginSessionMemoryTest, AFollowUpAfterAReconnectUsesTheEarlierRequest) {
   auto items = world_.store->list_items(world_.user_id, "shopping");
   ASSERT_TRUE(items);
   EXPECT_EQ(items->size(), 2u);
+}
+
+// Two connections of one login open at once (a phone and a tablet): what one says after the
+// other opened stays its own; the tablet's "yes" confirms nothing of the phone's.
+TEST_F(LoginSessionMemoryTest, AConnectionOpenMeanwhileKeepsItsOwnContext) {
+  Conversation tablet(*world_.engine, world_.user_id, "sess-1");
+  world_.clock.advance(std::chrono::seconds(1));
+  Conversation phone(*world_.engine, world_.user_id, "sess-1");
+  auto call = phone.on_utterance("Call Mom", "t1");
+  ASSERT_TRUE(call && call->action);
+  world_.clock.advance(std::chrono::seconds(1));
+  auto yes = tablet.on_utterance("yes", "t2");
+  ASSERT_TRUE(yes);
+  EXPECT_FALSE(yes->action);
+  auto phone_yes = phone.on_utterance("yes", "t3");
+  ASSERT_TRUE(phone_yes && phone_yes->action);
+  EXPECT_EQ(phone_yes->action->id, call->action->id);
 }
 
 TEST_F(LoginSessionMemoryTest, AnotherLoginSessionOrUserNeverSeesIt) {

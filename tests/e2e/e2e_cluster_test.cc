@@ -176,5 +176,32 @@ TEST_F(ClusterE2E, AccountDeletedOnOneEndsTheSocketOnTheOther) {
   EXPECT_EQ(HttpClient(b()).get(api("/users/me"), t.access_token).status, 401);
 }
 
+// "Call Mom" on A, A dies, the client reconnects through B with the same login: "yes"
+// confirms the same action, and another login of the user has nothing pending on B.
+TEST_F(ClusterE2E, YesAfterFailover) {
+  auto t = register_and_login(a(), unique_email("cluster-yes"));
+  std::string id;
+  {
+    WsClient on_a;
+    open_session(on_a, a(), t.access_token);
+    auto call = say(on_a, "Call Mom");
+    id = str(action_of(call), "id");
+    ASSERT_FALSE(id.empty()) << dump(call);
+    a_->kill_now();
+  }
+  WsClient on_b;
+  open_session(on_b, b(), t.access_token);
+  auto yes = say(on_b, "yes");
+  EXPECT_EQ(str(yes, "type"), "response") << dump(yes);
+  EXPECT_EQ(str(action_of(yes), "id"), id) << dump(yes);
+  EXPECT_EQ(action_of(yes)["needs_confirmation"], json::value(false)) << dump(yes);
+
+  auto second_login = form_login(b(), t.email, "correct horse battery");
+  ASSERT_EQ(second_login.status, 200) << second_login.body;
+  WsClient other;
+  open_session(other, b(), str(second_login.object(), "access_token"));
+  EXPECT_FALSE(say(other, "yes").contains("action"));
+}
+
 }  // namespace
 }  // namespace hark::e2e

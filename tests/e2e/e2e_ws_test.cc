@@ -345,5 +345,60 @@ TEST_F(WsE2E, ClientCloseIsAnsweredAndServerKeepsServing) {
   expect_guide_call(r);
 }
 
+// The conversation's memory belongs to the login session: a client that drops and
+// reconnects with the same login (even with a refreshed token) says "yes" to the call it
+// was asked about; another login of the same user, or another user, has nothing pending.
+TEST_F(WsE2E, YesAfterAReconnectConfirmsTheSameCall) {
+  auto t = new_user("reconnect");
+  std::string id;
+  {
+    WsClient ws;
+    open(ws, t);
+    auto call = say(ws, "Call Mom");
+    id = str(action_of(call), "id");
+    ASSERT_FALSE(id.empty()) << dump(call);
+    EXPECT_EQ(action_of(call)["needs_confirmation"], json::value(true)) << dump(call);
+    ws.close();
+  }
+  auto refreshed = http().post_json(api("/auth/refresh"), {{"refresh_token", t.refresh_token}});
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  WsClient again;
+  open_session(again, port(), str(refreshed.object(), "access_token"));
+  auto yes = say(again, "yes");
+  EXPECT_EQ(str(yes, "type"), "response") << dump(yes);
+  EXPECT_EQ(str(action_of(yes), "id"), id) << dump(yes);
+  EXPECT_EQ(action_of(yes)["needs_confirmation"], json::value(false)) << dump(yes);
+  // Confirmed: the next reconnect has nothing left to confirm.
+  again.close();
+  WsClient third;
+  open_session(third, port(), str(refreshed.object(), "access_token"));
+  EXPECT_FALSE(say(third, "yes").contains("action"));
+}
+
+TEST_F(WsE2E, AnotherLoginOrUserNeverSeesThePendingCall) {
+  auto t = new_user("otherlogin");
+  {
+    WsClient ws;
+    open(ws, t);
+    ASSERT_FALSE(str(action_of(say(ws, "Call Mom")), "id").empty());
+    ws.close();
+  }
+  auto second_login = form_login(port(), t.email, "correct horse battery");
+  ASSERT_EQ(second_login.status, 200) << second_login.body;
+  WsClient other_login;
+  open_session(other_login, port(), str(second_login.object(), "access_token"));
+  auto yes = say(other_login, "yes");
+  EXPECT_FALSE(yes.contains("action")) << "another login confirmed the call: " << dump(yes);
+  auto stranger = new_user("stranger");
+  WsClient other_user;
+  open(other_user, stranger);
+  auto their_yes = say(other_user, "yes");
+  EXPECT_FALSE(their_yes.contains("action")) << "another user confirmed the call: " << dump(their_yes);
+  // The first login still has its call.
+  WsClient back;
+  open(back, t);
+  EXPECT_EQ(str(action_of(say(back, "yes")), "name"), "call");
+}
+
 }  // namespace
 }  // namespace hark::e2e
