@@ -206,6 +206,32 @@ std::string contact_of(const Recent& recent) {
   return text_value(recent.slots, recent.contact_slot).value_or("");
 }
 
+std::optional<Recent> recent_of(const skills::Skill& skill, const Slots& slots, std::vector<std::string> others) {
+  if (skill.slots.empty()) return std::nullopt;
+  Recent r{skill.name, slots, "", std::move(others)};
+  for (const auto& def : skill.slots)
+    if (def.type == skills::SlotType::kContact && text_value(slots, def.name)) {
+      r.contact_slot = def.name;
+      break;
+    }
+  return r;
+}
+
+void merge_said(const skills::Skill& skill, const Slots& said, Slots& into, std::string& last_contact) {
+  for (const auto& def : skill.slots) {
+    if (def.type != skills::SlotType::kContact) continue;
+    auto asked = text_value(into, def.name);
+    if (asked) last_contact = *asked;
+    auto it = said.find(def.name);
+    if (asked && it != said.end() && is_pronoun(joined(words_of(it->second.raw), 0))) continue;
+    if (it != said.end()) into[def.name] = it->second;
+  }
+  for (const auto& [name, slot] : said) {
+    const skills::SlotDef* def = skill.find_slot(name);
+    if (!def || def->type != skills::SlotType::kContact) into[name] = slot;
+  }
+}
+
 std::optional<Slots> other_contact(std::string_view text, Recent& recent) {
   if (recent.other_contacts.empty() || recent.contact_slot.empty()) return std::nullopt;
   auto w = words_of(text);

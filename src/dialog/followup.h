@@ -53,6 +53,15 @@ void resolve_contacts(const skills::Skill& skill, std::string_view text, Slots& 
 // The value of a contact slot named in `recent`, or "".
 std::string contact_of(const Recent& recent);
 
+// What follow-ups change after `skill` completed with `slots`; nullopt for a skill
+// without slots ("what time is it" leaves the memory as it was).
+std::optional<Recent> recent_of(const skills::Skill& skill, const Slots& slots, std::vector<std::string> others);
+
+// The slots `said` in the answer to an ask-back merged into those found before (`into`):
+// a pronoun ("message her") keeps the contact of the question, which becomes
+// `last_contact`; any other value said wins.
+void merge_said(const skills::Skill& skill, const Slots& said, Slots& into, std::string& last_contact);
+
 // "no, the other one" (or "the other Anna"): the last request's slots with the next
 // candidate contact, and `recent` updated so that saying it again goes back. nullopt
 // when the words are not that or there is no other candidate.

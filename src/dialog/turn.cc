@@ -100,7 +100,7 @@ class Turn {
       if (i == kDeclined) return Answer{"OK.", std::nullopt, "deny"};
       const skills::Skill* chosen = i >= 0 ? deps_.skills.find(c.skills[static_cast<std::size_t>(i)]) : nullptr;
       if (chosen) {
-        if (p.intent == chosen->name) merge_said(*chosen, p.slots, c.slots);
+        if (p.intent == chosen->name) merge_said(*chosen, p.slots, c.slots, st_.last_contact);
         return complete(*chosen, std::move(c.slots));
       }
     }
@@ -120,36 +120,11 @@ class Turn {
     return std::nullopt;
   }
 
-  // Slots said in the answer to an ask-back win over those found before, except a pronoun
-  // ("message her"), which names the contact of the question.
-  void merge_said(const skills::Skill& skill, const Slots& said, Slots& into) {
-    for (const auto& def : skill.slots)
-      if (def.type == skills::SlotType::kContact && has_value(into, def.name)) {
-        Recent asked{skill.name, into, def.name, {}};
-        st_.last_contact = contact_of(asked);
-      }
-    for (const auto& [name, slot] : said)
-      if (!has_value(into, name) || !is_pronoun_slot(skill, name, said)) into[name] = slot;
-  }
-
-  static bool is_pronoun_slot(const skills::Skill& skill, const std::string& name, const Slots& slots) {
-    const skills::SlotDef* def = skill.find_slot(name);
-    if (!def || def->type != skills::SlotType::kContact) return false;
-    std::string v = lower(slots.at(name).raw);
-    return v == "her" || v == "him" || v == "them";
-  }
-
-  // What follow-ups change: the request just completed, and the contact it named.
   void remember(const skills::Skill& skill, const Slots& slots, std::vector<std::string> others) {
-    if (skill.slots.empty()) return;
-    Recent r{skill.name, slots, "", std::move(others)};
-    for (const auto& def : skill.slots)
-      if (def.type == skills::SlotType::kContact && has_value(slots, def.name)) {
-        r.contact_slot = def.name;
-        break;
-      }
-    if (!r.contact_slot.empty()) st_.last_contact = contact_of(r);
-    st_.recent = std::move(r);
+    if (auto r = recent_of(skill, slots, std::move(others))) {
+      if (!r->contact_slot.empty()) st_.last_contact = contact_of(*r);
+      st_.recent = std::move(*r);
+    }
   }
 
   bool is_new_command(const nlu::ParseResult& p) const {
