@@ -26,7 +26,8 @@ class FollowupTest : public ::testing::Test {
     EXPECT_TRUE(r) << text << ": " << (r ? "" : r.error().detail);
     return r ? *r : Reply{"", "", "<no message>", std::nullopt, "<no intent>", false, std::nullopt};
   }
-  static std::string param(const Reply& r, const char* name) {
+  template <class R>  // a Reply, or the internal Answer
+  static std::string param(const R& r, const char* name) {
     if (!r.action) return "<no action>";
     const auto& p = server::action_json(*r.action).at("params").as_object();
     auto it = p.find(name);
@@ -256,8 +257,8 @@ TEST_F(AskBackTest, OneChoiceIsAYesOrNoQuestion) {
   EXPECT_EQ(q->message, "Do you want to place a phone call?");
   auto yes = turn("yes");
   ASSERT_TRUE(yes && yes->action) << (yes ? yes->message : "");
-  EXPECT_EQ(yes->action->at("name"), "call");
-  EXPECT_EQ(yes->action->at("needs_confirmation"), true);
+  EXPECT_EQ(yes->action->name, "call");
+  EXPECT_TRUE(yes->action->needs_confirmation);
 }
 
 }  // namespace
