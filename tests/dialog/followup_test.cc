@@ -29,7 +29,8 @@ class FollowupTest : public ::testing::Test {
   template <class R>  // a Reply, or the internal Answer
   static std::string param(const R& r, const char* name) {
     if (!r.action) return "<no action>";
-    const auto& p = server::action_json(*r.action).at("params").as_object();
+    const json::object action = server::action_json(*r.action);
+    const auto& p = action.at("params").as_object();
     auto it = p.find(name);
     if (it == p.end()) return "<absent>";
     return it->value().is_string() ? std::string(it->value().as_string()) : json::serialize(it->value());
