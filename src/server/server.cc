@@ -112,41 +112,6 @@ asio::awaitable<std::invoke_result_t<F&>> on_pool(asio::thread_pool& pool, F f) 
   co_return std::move(*value);
 }
 
-// Like on_pool for a WsConnection call, but the caller resumes only once the answer may
-// leave: at once when it has no turns being committed, else when they are stored, and
-// then the store's thread posts the resumption itself. One hop back instead of two (the
-// pool's, then the store's wake of the writer), and the writer finds the turns stored.
-template <class F>
-asio::awaitable<WsOutput> on_pool_until_stored(asio::thread_pool& pool, F f) {
-  auto caller = co_await asio::this_coro::executor;
-  co_await asio::post(pool.get_executor(), asio::bind_executor(pool.get_executor(), asio::use_awaitable));
-  std::exception_ptr error;
-  std::optional<WsOutput> value;
-  try {
-    value.emplace(f());
-  } catch (...) {
-    error = std::current_exception();
-  }
-  std::shared_ptr<store::TurnCommit> ticket;
-  if (value) ticket = value->stored;
-  if (ticket && !ticket->done()) {
-    // Still on the pool thread: the store's thread resumes this coroutine on its strand.
-    // The initiation is a named object: GCC 12 destroys a lambda temporary with captures
-    // twice when it is an argument inside a co_await expression (seen as the ticket freed
-    // under the writer).
-    auto resume_when_stored = [ticket, caller](auto handler) {
-      auto h = std::make_shared<decltype(handler)>(std::move(handler));
-      ticket->on_done([h, caller] { asio::post(caller, [h] { std::move(*h)(); }); });
-    };
-    co_await asio::async_initiate<const asio::use_awaitable_t<>, void()>(resume_when_stored,
-                                                                        asio::use_awaitable);
-  } else {
-    co_await asio::post(caller, asio::bind_executor(caller, asio::use_awaitable));
-  }
-  if (error) std::rethrow_exception(error);
-  co_return std::move(*value);
-}
-
 }  // namespace
 
 // Unauthenticated connections per address (Options::max_connections_per_address).
@@ -666,16 +631,9 @@ asio::awaitable<void> WsSession::handle(Incoming& frame) {
     o = p.on_binary(payload);
   } else {
     const bool text = frame.text;
-    auto call = [&p, payload, text] { return text ? p.on_text(payload) : p.on_binary(payload); };
-    // With frames waiting behind this one, its turns are not waited for here: the writer
-    // waits, and the next frames' turns can join the same group commit. Audio keeps the
-    // plain hop (an end-pointed utterance went unanswered in SpeechTest with it; cause
-    // not found yet).
-    if (text && in.empty()) {
-      o = co_await on_pool_until_stored(impl.pool, call);
-    } else {
-      o = co_await on_pool(impl.pool, call);
-    }
+    o = co_await on_pool(impl.pool, [&p, payload, text] {
+      return text ? p.on_text(payload) : p.on_binary(payload);
+    });
   }
   after_call();
   const bool speech = o.speech;
