@@ -55,4 +55,5 @@ awk -v h="$(field paced hark p99_ms)" -v e="$(field paced echo p99_ms)" 'BEGIN {
   if (e + 0 <= 0) { print "goal: echo p99 missing"; exit }
   printf "goal: Hark p99 within 3x echo p99: %.2f ms vs %.2f ms = %.1fx (%s)\n", h, e, h / e,
     (h <= 3 * e) ? "met" : "not met" }'
+echo "server CPU per round trip: $(field max hark server_cpu_us_per_rt) us closed loop, $(field paced hark server_cpu_us_per_rt) us at ${PACE}/s (issue 10 goal: at most 25)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

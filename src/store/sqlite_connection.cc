@@ -133,6 +133,12 @@ Result<Statement> Connection::prepare(std::string_view sql) {
   return Statement(db_, it->second);
 }
 
+Result<void> Connection::run_cached(std::string_view sql) {
+  auto s = prepare(sql);
+  if (!s) return s.error();
+  return s->run();
+}
+
 Result<void> Connection::exec(const char* sql) {
   char* message = nullptr;
   const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
@@ -146,19 +152,20 @@ Result<void> Connection::exec(const char* sql) {
 Result<Transaction> Transaction::begin(Connection& conn) {
   // IMMEDIATE takes the write lock up front, so a busy database is reported (after the busy
   // timeout) here instead of half-way through the work.
-  auto r = conn.exec("BEGIN IMMEDIATE");
+  // BEGIN and COMMIT are prepared once (the statement cache), not parsed per transaction.
+  auto r = conn.run_cached("BEGIN IMMEDIATE");
   if (!r) return r.error();
   return Transaction(conn);
 }
 
 Transaction::~Transaction() {
-  if (!done_) conn_.exec("ROLLBACK");
+  if (!done_) conn_.run_cached("ROLLBACK");
 }
 
 Result<void> Transaction::commit() {
   done_ = true;
-  auto r = conn_.exec("COMMIT");
-  if (!r) conn_.exec("ROLLBACK");
+  auto r = conn_.run_cached("COMMIT");
+  if (!r) conn_.run_cached("ROLLBACK");
   return r;
 }
 

@@ -75,8 +75,10 @@ class Connection {
   // Do not borrow the same SQL twice at once (the two would share one sqlite3_stmt).
   Result<Statement> prepare(std::string_view sql);
 
-  // Runs one or more statements without results (schema, BEGIN/COMMIT).
+  // Runs one or more statements without results (schema, savepoints).
   Result<void> exec(const char* sql);
+  // Runs one statement without results, prepared once (BEGIN, COMMIT, ROLLBACK).
+  Result<void> run_cached(std::string_view sql);
 
   sqlite3* handle() const { return db_; }
 

@@ -87,6 +87,35 @@ CREATE TABLE dialog_states (
 );
 CREATE INDEX dialog_states_user ON dialog_states(user_id);
 )sql",
+    // 5: turns without AUTOINCREMENT, whose sqlite_sequence row every group commit
+    // rewrote (one more page in the WAL per commit). Ids are still never reused:
+    // turns_floor keeps the highest id ever deleted (raised by a trigger, cascades from
+    // a deleted user included; it starts at the old sequence), and the turn writer gives
+    // new turns ids above both it and the highest id left (sqlite_turn_writer.cc).
+    R"sql(
+CREATE TABLE turns_v5 (
+  id          INTEGER PRIMARY KEY,
+  user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role        TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  action_json TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL
+);
+INSERT INTO turns_v5 (id, user_id, role, text, action_json, created_at)
+  SELECT id, user_id, role, text, action_json, created_at FROM turns;
+CREATE TABLE turns_floor (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  max_deleted INTEGER NOT NULL
+);
+INSERT INTO turns_floor (id, max_deleted)
+  VALUES (1, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'turns'), 0));
+DROP TABLE turns;
+ALTER TABLE turns_v5 RENAME TO turns;
+CREATE INDEX turns_user ON turns(user_id, id);
+CREATE TRIGGER turns_deleted AFTER DELETE ON turns BEGIN
+  UPDATE turns_floor SET max_deleted = OLD.id WHERE OLD.id > max_deleted;
+END;
+)sql",
 };
 
 Result<int> current_version(Connection& conn) {

@@ -35,9 +35,11 @@ void TurnWriter::write(const std::vector<TurnBatch>& group, std::vector<Outcome>
   {
     auto tx = Transaction::begin(conn_);
     if (!tx) return fail_all(tx.error());
+    auto next = next_id();
+    if (!next) return fail_all(next.error());
     bool all_written = true;
     for (std::size_t i = 0; i < group.size(); ++i) {
-      if (!insert(group[i], out[i])) {
+      if (!insert(group[i], *next, out[i])) {
         all_written = false;
         break;
       }
@@ -53,9 +55,11 @@ void TurnWriter::write(const std::vector<TurnBatch>& group, std::vector<Outcome>
   }
   auto tx = Transaction::begin(conn_);
   if (!tx) return fail_all(tx.error());
+  auto next = next_id();
+  if (!next) return fail_all(next.error());
   for (std::size_t i = 0; i < group.size(); ++i) {
     if (auto sp = conn_.exec("SAVEPOINT turns"); !sp) return fail_all(sp.error());
-    if (auto written = insert(group[i], out[i]); !written) {
+    if (auto written = insert(group[i], *next, out[i]); !written) {
       out[i].ids.clear();
       out[i].status = written.error();
       if (auto rb = conn_.exec("ROLLBACK TO turns"); !rb) return fail_all(rb.error());
@@ -65,21 +69,33 @@ void TurnWriter::write(const std::vector<TurnBatch>& group, std::vector<Outcome>
   if (auto committed = tx->commit(); !committed) fail_all(committed.error());
 }
 
-Result<void> TurnWriter::insert(const TurnBatch& b, Outcome& out) {
+// Read inside the write transaction, so another process sharing the file cannot take the
+// same ids; a rolled-back insert leaves a gap, never a reuse.
+Result<std::int64_t> TurnWriter::next_id() {
+  auto s = conn_.prepare(
+      "SELECT MAX(COALESCE((SELECT MAX(id) FROM turns), 0), "
+      "COALESCE((SELECT max_deleted FROM turns_floor WHERE id = 1), 0)) + 1");
+  if (!s) return s.error();
+  auto row = s->step();
+  if (!row) return row.error();
+  return s->column_int(0);
+}
+
+Result<void> TurnWriter::insert(const TurnBatch& b, std::int64_t& next, Outcome& out) {
   out.ids.reserve(b.turns.size());
   for (const auto& turn : b.turns) {
     auto s = conn_.prepare(
-        "INSERT INTO turns (user_id, role, text, action_json, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5)");
+        "INSERT INTO turns (id, user_id, role, text, action_json, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!s) return s.error();
-    s->bind(1, turn.user_id).bind(2, turn.role).bind(3, turn.text).bind(4, turn.action_json).bind(5, turn.created_at);
+    s->bind(1, next).bind(2, turn.user_id).bind(3, turn.role).bind(4, turn.text).bind(5, turn.action_json).bind(6, turn.created_at);
     if (auto done = s->run(); !done) {
       // Rows for a user that does not exist (deleted meanwhile) break the foreign key.
       if (sqlite3_extended_errcode(conn_.handle()) == SQLITE_CONSTRAINT_FOREIGNKEY)
         return make_error(Errc::not_found, "No such user.");
       return done.error();
     }
-    out.ids.push_back(s->last_insert_rowid());
+    out.ids.push_back(next++);
   }
   return {};
 }

@@ -35,7 +35,10 @@ class TurnWriter {
   void commit(std::vector<TurnBatch>& group);
   // Writes the group under the connection lock; the tickets are finished after it.
   void write(const std::vector<TurnBatch>& group, std::vector<Outcome>& out);
-  Result<void> insert(const TurnBatch& b, Outcome& out);
+  // The id the next turn gets: above every id stored or ever deleted (sqlite_schema.cc, 5).
+  Result<std::int64_t> next_id();
+  // Inserts the batch's turns with ids from `next` on, advancing it.
+  Result<void> insert(const TurnBatch& b, std::int64_t& next, Outcome& out);
 
   Connection& conn_;
   std::mutex& conn_mutex_;

@@ -209,6 +209,82 @@ TEST(SqliteStoreTest, RevocationEpochMovesOnRevokeAndDeleteOnly) {
   EXPECT_NE(store->revocation_epoch(), after_revoke);
 }
 
+// Turn ids are never given twice, even after the turns holding the highest ids are gone
+// (cleared, or erased with their user) and the file is opened again.
+TEST(SqliteStoreTest, TurnIdsAreNeverReusedAfterDeletion) {
+  SqliteBackend backend;
+  auto store = open_sqlite(backend.file());
+  auto a = store->create_user("ids-a@example.com", "A", "h", 1);
+  auto b = store->create_user("ids-b@example.com", "B", "h", 1);
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(store->append_turns({{0, a->id, "user", "one", "", 2}}));
+  auto b_ids = store->append_turns({{0, b->id, "user", "two", "", 3}, {0, b->id, "assistant", "three", "", 3}});
+  ASSERT_TRUE(b_ids);
+  ASSERT_EQ(b_ids->size(), 2u);
+  ASSERT_LT(b_ids->front(), b_ids->back());
+  ASSERT_TRUE(store->clear_history(b->id));  // the highest ids are gone
+  auto after_clear = store->append_turns({{0, a->id, "user", "four", "", 4}});
+  ASSERT_TRUE(after_clear);
+  EXPECT_GT(after_clear->front(), b_ids->back());
+
+  auto c = store->create_user("ids-c@example.com", "C", "h", 1);
+  ASSERT_TRUE(c);
+  auto c_ids = store->append_turns({{0, c->id, "user", "five", "", 5}});
+  ASSERT_TRUE(c_ids);
+  ASSERT_TRUE(store->delete_user(c->id));  // its turns go by the cascade
+  store.reset();
+  store = open_sqlite(backend.file());
+  auto reopened = store->append_turns({{0, a->id, "user", "six", "", 6}});
+  ASSERT_TRUE(reopened);
+  EXPECT_GT(reopened->front(), c_ids->front());
+  auto history = store->history(a->id, 10, 0);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 3u);
+}
+
+// A file from before migration 5 (turns with AUTOINCREMENT) keeps its turns, and ids it
+// handed out to turns deleted since are not given again.
+TEST(SqliteStoreTest, MigrationFiveKeepsTurnsAndTheOldSequence) {
+  SqliteBackend backend;
+  std::int64_t user = 0;
+  {
+    auto store = open_sqlite(backend.file());
+    auto u = store->create_user("old@example.com", "Old", "h", 1);
+    ASSERT_TRUE(u);
+    user = u->id;
+    ASSERT_TRUE(store->append_turns({{0, user, "user", "kept", "{\"a\":1}", 2},
+                                     {0, user, "assistant", "also kept", "", 2}}));
+  }
+  {
+    // Back to the turns table of schema 4, with turns up to id 40 handed out and deleted.
+    RawDb raw(backend.file());
+    ASSERT_TRUE(raw.exec(
+        "PRAGMA foreign_keys=OFF; BEGIN;"
+        "DROP TRIGGER turns_deleted; DROP TABLE turns_floor;"
+        "CREATE TABLE turns_v4 (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+        " role TEXT NOT NULL, text TEXT NOT NULL, action_json TEXT NOT NULL DEFAULT '',"
+        " created_at INTEGER NOT NULL);"
+        "INSERT INTO turns_v4 SELECT * FROM turns; DROP TABLE turns;"
+        "ALTER TABLE turns_v4 RENAME TO turns; CREATE INDEX turns_user ON turns(user_id, id);"
+        "UPDATE sqlite_sequence SET seq = 40 WHERE name = 'turns';"
+        "DELETE FROM schema_version WHERE version >= 5; COMMIT;"));
+    ASSERT_EQ(raw.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'turns'"), "40");
+  }
+  auto store = open_sqlite(backend.file());
+  auto history = store->history(user, 10, 0);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].text, "also kept");  // newest first
+  EXPECT_EQ((*history)[1].text, "kept");
+  EXPECT_EQ((*history)[1].action_json, "{\"a\":1}");
+  auto next = store->append_turns({{0, user, "user", "new", "", 3}});
+  ASSERT_TRUE(next);
+  EXPECT_GT(next->front(), 40);
+  RawDb raw(backend.file());
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'turns'"), "0");
+}
+
 // Contacts are cached per user; a put through the same store is seen at once.
 TEST(SqliteStoreTest, CachedContactsFollowPutsAndDeletes) {
   SqliteBackend backend;
