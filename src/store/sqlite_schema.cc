@@ -87,6 +87,17 @@ CREATE TABLE dialog_states (
 );
 CREATE INDEX dialog_states_user ON dialog_states(user_id);
 )sql",
+    // 5: failed logins per limiter key, shared by every process on the file.
+    R"sql(
+CREATE TABLE login_failures (
+  key_hash     TEXT PRIMARY KEY,
+  failures     INTEGER NOT NULL,
+  allowed_at   INTEGER NOT NULL,
+  last_failure INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+CREATE INDEX login_failures_expires ON login_failures(expires_at);
+)sql",
 };
 
 Result<int> current_version(Connection& conn) {
