@@ -155,6 +155,14 @@ const std::vector<Setting>& table() {
       integer<&Config::postgres, &store::PostgresOptions::pool_size>(
           "database_pool", "HARK_DATABASE_POOL", "", "", 1, 256,
           "PostgreSQL connections per instance"),
+      integer<&Config::server, &Options::max_contacts>("max_contacts", "HARK_MAX_CONTACTS", "", "", 1,
+                                                       1000000, "most contacts per user"),
+      integer<&Config::server, &Options::max_contact_entries>(
+          "max_contact_entries", "HARK_MAX_CONTACT_ENTRIES", "", "", 1, 10000,
+          "most phones, and aliases, per contact"),
+      integer<&Config::server, &Options::max_contact_field_bytes>(
+          "max_contact_field_bytes", "HARK_MAX_CONTACT_FIELD_BYTES", "", "", 1, 1 << 20,
+          "longest contact name, alias or phone, bytes"),
       integer<&Config::server, &Options::max_body_bytes>("max_body_bytes", "", "", "", 1024,
                                                          64LL << 20, "largest HTTP body, bytes"),
       integer<&Config::server, &Options::max_frame_bytes>(

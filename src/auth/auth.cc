@@ -1,6 +1,7 @@
 #include "auth/auth.h"
 
 #include "auth/crypto.h"
+#include "auth/login_limits.h"
 #include "auth/password.h"
 #include "auth/rate_limit.h"
 #include "auth/tokens.h"
@@ -34,23 +35,6 @@ std::string trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
-// Emails as the limiter keys them: case does not make a new key. Not validated, so a
-// malformed email is limited like any other.
-std::string email_key(const std::string& email) {
-  std::string out = "email:";
-  for (char c : trim(email)) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
-std::string client_key(const std::string& client) {
-  return client.empty() ? std::string() : "client:" + client;
-}
-
-// One account as tried from one address.
-std::string account_key(const std::string& email, const std::string& client) {
-  return email_key(email) + "|" + client;
-}
-
 }  // namespace
 
 struct AuthService::Impl {
@@ -58,10 +42,7 @@ struct AuthService::Impl {
       : options(std::move(o)),
         store(s),
         clock(c),
-        account_limiter(options.max_failures, options.backoff_base, options.backoff_max,
-                        options.failure_window),
-        client_limiter(options.max_client_failures, options.backoff_base, options.backoff_max,
-                       options.failure_window),
+        logins(options, s),
         registrations(options.registrations_per_hour, options.registration_burst) {
     if (options.secret.empty()) throw std::runtime_error("auth: the token secret is empty");
     crypto::ensure_sodium();
@@ -119,8 +100,7 @@ struct AuthService::Impl {
   Options options;
   store::Store& store;
   Clock& clock;
-  BackoffLimiter account_limiter;  // keyed on account and address
-  BackoffLimiter client_limiter;   // keyed on address
+  LoginLimits logins;
   KeyedRate registrations;         // keyed on address
   std::string dummy_hash;
 };
@@ -155,15 +135,12 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
                                      const std::string& client) {
   Impl& d = *impl_;
   const std::int64_t now = d.clock.unix_now();
-  const std::string akey = account_key(email, client);
-  const std::string ckey = client_key(client);
-  if (d.account_limiter.retry_after(akey, now) > 0 || d.client_limiter.retry_after(ckey, now) > 0) {
+  if (d.logins.limited(email, client, now)) {
     return make_error(Errc::rate_limited, "Too many failed logins. Try again later.");
   }
 
   auto fail = [&]() -> Error {
-    d.account_limiter.record_failure(akey, now);
-    d.client_limiter.record_failure(ckey, now);
+    d.logins.record_failure(email, client, now);
     return bad_credentials();
   };
 
@@ -180,7 +157,7 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
   }
   if (!password::verify(user->password_hash, pass)) return fail();
 
-  d.account_limiter.reset(akey);  // the address's count stays: it may be trying many accounts
+  d.logins.succeeded(email, client);
 
   store::LoginSession session;
   session.id = crypto::random_url_token(kSessionIdBytes);
@@ -245,7 +222,10 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
 }
 
 Result<std::int64_t> AuthService::delete_expired_sessions() {
-  return impl_->store.delete_expired_sessions(impl_->clock.unix_now());
+  const std::int64_t now = impl_->clock.unix_now();
+  if (auto swept = impl_->logins.sweep(now); !swept)
+    spdlog::warn("auth: deleting old failed-login counts failed: {}", swept.error().detail);
+  return impl_->store.delete_expired_sessions(now);
 }
 
 Result<Principal> AuthService::verify(const std::string& access_token) {
@@ -280,9 +260,7 @@ Result<void> AuthService::delete_account(const Principal& who) {
 }
 
 std::int64_t AuthService::retry_after(const std::string& email, const std::string& client) const {
-  const std::int64_t now = impl_->clock.unix_now();
-  return std::max(impl_->account_limiter.retry_after(account_key(email, client), now),
-                  impl_->client_limiter.retry_after(client_key(client), now));
+  return impl_->logins.retry_after(email, client, impl_->clock.unix_now());
 }
 
 std::int64_t AuthService::register_retry_after(const std::string& client) const {

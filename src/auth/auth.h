@@ -42,7 +42,8 @@ struct Options {
   // Failed logins for one account from one address before each further failure makes
   // that account-at-that-address wait (Errc::rate_limited) with exponential back-off:
   // backoff_base, twice that, ... up to backoff_max. Keyed on the pair, so a guesser
-  // cannot lock the owner out from another address. 0 turns it off.
+  // cannot lock the owner out from another address. 0 turns it off. The counts are kept in
+  // the store, so instances sharing a database limit as one.
   int max_failures = 5;
   // Failed logins from one address, whatever the accounts, before that address backs
   // off likewise (many users may share an address behind NAT: keep it generous).
@@ -101,7 +102,7 @@ class AuthService {
   // cannot both keep using it).
   Result<TokenPair> refresh(const std::string& refresh_token);
   // Deletes login sessions that expired or were revoked (run periodically); answers how
-  // many were removed.
+  // many were removed. Also deletes failed-login counts that no longer limit anything.
   Result<std::int64_t> delete_expired_sessions();
   // Errc::invalid_token for a malformed, forged, expired or revoked token.
   Result<Principal> verify(const std::string& access_token);

@@ -15,17 +15,19 @@ constexpr std::size_t kSweepAbove = 10000;
 
 BackoffLimiter::BackoffLimiter(int free_failures, std::chrono::seconds base,
                                std::chrono::seconds max_delay, std::chrono::seconds forget_after)
-    : free_failures_(free_failures),
-      base_(std::max<std::int64_t>(base.count(), 1)),
-      max_delay_(std::max<std::int64_t>(max_delay.count(), 1)),
-      forget_after_(std::max<std::int64_t>(forget_after.count(), 0)) {}
+    : policy_{free_failures, std::max<std::int64_t>(base.count(), 1),
+              std::max<std::int64_t>(max_delay.count(), 1),
+              std::max<std::int64_t>(forget_after.count(), 0)} {}
 
-bool BackoffLimiter::forgotten(const Entry& e, std::int64_t now) const {
-  return std::max(e.allowed_at, e.last) + forget_after_ <= now;
+BackoffState& BackoffLimiter::entry(const std::string& key, std::int64_t now) {
+  if (entries_.size() > kSweepAbove) {
+    std::erase_if(entries_, [&](const auto& kv) { return backoff_forgotten(kv.second, policy_, now); });
+  }
+  return entries_[key];
 }
 
 std::int64_t BackoffLimiter::retry_after(const std::string& key, std::int64_t now) const {
-  if (free_failures_ <= 0 || key.empty()) return 0;
+  if (policy_.free_failures <= 0 || key.empty()) return 0;
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return 0;
@@ -33,22 +35,16 @@ std::int64_t BackoffLimiter::retry_after(const std::string& key, std::int64_t no
 }
 
 void BackoffLimiter::record_failure(const std::string& key, std::int64_t now) {
-  if (free_failures_ <= 0 || key.empty()) return;
+  if (policy_.free_failures <= 0 || key.empty()) return;
   std::lock_guard lock(mutex_);
-  if (entries_.size() > kSweepAbove) {
-    std::erase_if(entries_, [&](const auto& kv) { return forgotten(kv.second, now); });
-  }
-  Entry& e = entries_[key];
-  if (e.failures > 0 && forgotten(e, now)) e = Entry{};
-  ++e.failures;
-  e.last = now;
-  const int over = e.failures - free_failures_;
-  if (over > 0) {
-    // base * 2^(over-1), computed without overflow.
-    std::int64_t delay = base_;
-    for (int i = 1; i < over && delay < max_delay_; ++i) delay *= 2;
-    e.allowed_at = now + std::min(delay, max_delay_);
-  }
+  BackoffState& e = entry(key, now);
+  e = backoff_after_failure(e, policy_, now);
+}
+
+void BackoffLimiter::adopt(const std::string& key, const BackoffState& state, std::int64_t now) {
+  if (policy_.free_failures <= 0 || key.empty()) return;
+  std::lock_guard lock(mutex_);
+  entry(key, now) = state;
 }
 
 void BackoffLimiter::reset(const std::string& key) {

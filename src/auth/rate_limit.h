@@ -2,6 +2,8 @@
 // address). Internal to src/auth. Thread-safe. Times are Unix seconds.
 #pragma once
 
+#include "common/backoff.h"
+
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -10,11 +12,8 @@
 
 namespace hark::auth {
 
-// Failed attempts per key with exponential back-off: the first `free_failures` cost
-// nothing; each one after waits twice as long as the one before (base, 2*base, ... up to
-// `max_delay`) before the key may try again. A key with no failure for `forget_after`
-// (counted from when its wait ends) starts over. There is no fixed lock: a user who
-// mistyped waits seconds, a guesser ever longer.
+// Failed attempts per key with exponential back-off (common/backoff.h), in this process's
+// memory. There is no fixed lock: a user who mistyped waits seconds, a guesser ever longer.
 class BackoffLimiter {
  public:
   // free_failures <= 0 turns limiting off.
@@ -24,20 +23,20 @@ class BackoffLimiter {
   // Seconds until `key` may try again at `now`; 0 when it may now.
   std::int64_t retry_after(const std::string& key, std::int64_t now) const;
   void record_failure(const std::string& key, std::int64_t now);
+  // Takes `state` as `key`'s count (one kept elsewhere, e.g. in the database).
+  void adopt(const std::string& key, const BackoffState& state, std::int64_t now);
   void reset(const std::string& key);
+  const BackoffPolicy& policy() const { return policy_; }
 
  private:
-  struct Entry {
-    int failures = 0;
-    std::int64_t allowed_at = 0;  // the end of the current wait
-    std::int64_t last = 0;        // the last failure
-  };
-  bool forgotten(const Entry& e, std::int64_t now) const;
+  // `key`'s entry, made when missing; first drops forgotten ones when there are too many,
+  // so that a stream of made-up emails or addresses cannot grow the map without bound.
+  // REQUIRES: mutex_ held.
+  BackoffState& entry(const std::string& key, std::int64_t now);
 
-  const int free_failures_;
-  const std::int64_t base_, max_delay_, forget_after_;
+  const BackoffPolicy policy_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, BackoffState> entries_;
 };
 
 // Events per key, sustained `per_hour` with bursts of `burst` (a token bucket per key).

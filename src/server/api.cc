@@ -430,7 +430,8 @@ HttpResponse Api::do_put_contacts(const HttpRequest& req) {
   boost::system::error_code ec;
   auto v = json::parse(req.body, ec);
   if (ec) return error_response(make_error(Errc::bad_request, "The body is not valid JSON."));
-  auto contacts = parse_contacts(v);
+  auto contacts = parse_contacts(v, ContactLimits{options_.max_contacts, options_.max_contact_entries,
+                                                   options_.max_contact_field_bytes});
   if (!contacts) return error_response(contacts.error());
   if (auto r = deps_.store.put_contacts(who.user_id, *contacts); !r)
     return error_response(r.error());

@@ -102,12 +102,16 @@ json::object skill_json(const skills::Skill& s) {
   return o;
 }
 
-Result<std::vector<store::Contact>> parse_contacts(const json::value& v) {
+Result<std::vector<store::Contact>> parse_contacts(const json::value& v, const ContactLimits& limits) {
   const auto* arr = v.if_array();
   if (!arr) return make_error(Errc::invalid_field, "The body must be a JSON array of contacts.");
-  if (arr->size() > kMaxContacts)
+  if (arr->size() > limits.contacts)
     return make_error(Errc::invalid_field,
-                      "At most " + std::to_string(kMaxContacts) + " contacts are allowed.");
+                      "At most " + std::to_string(limits.contacts) + " contacts are allowed.");
+  auto too_long = [&](const std::string& what) {
+    return make_error(Errc::invalid_field, what + " is longer than " +
+                                               std::to_string(limits.field_bytes) + " bytes.");
+  };
   std::vector<store::Contact> out;
   out.reserve(arr->size());
   for (std::size_t i = 0; i < arr->size(); ++i) {
@@ -119,16 +123,22 @@ Result<std::vector<store::Contact>> parse_contacts(const json::value& v) {
     if (!name || !name->is_string() || name->get_string().empty())
       return make_error(Errc::invalid_field, where + ".name must be a non-empty string.");
     c.name = std::string(name->get_string());
+    if (c.name.size() > limits.field_bytes) return too_long(where + ".name");
     for (auto [key, dest] : {std::pair{"phones", &c.phones}, std::pair{"aliases", &c.aliases}}) {
       const auto* list = o->if_contains(key);
       if (!list || list->is_null()) continue;
       const auto* items = list->if_array();
       if (!items)
         return make_error(Errc::invalid_field, where + "." + key + " must be an array of strings.");
+      if (items->size() > limits.entries)
+        return make_error(Errc::invalid_field, where + "." + key + " has more than " +
+                                                   std::to_string(limits.entries) + " entries.");
       for (const auto& item : *items) {
         if (!item.is_string())
           return make_error(Errc::invalid_field,
                             where + "." + key + " must be an array of strings.");
+        if (item.get_string().size() > limits.field_bytes)
+          return too_long(where + "." + key + "[" + std::to_string(dest->size()) + "]");
         dest->emplace_back(item.get_string());
       }
     }

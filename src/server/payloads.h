@@ -16,8 +16,12 @@
 
 namespace hark::server {
 
-// Most contacts PUT /contacts accepts.
-inline constexpr std::size_t kMaxContacts = 1000;
+// What PUT /contacts accepts (server::Options::max_contact*).
+struct ContactLimits {
+  std::size_t contacts = 0;     // per user
+  std::size_t entries = 0;      // phones, and aliases, per contact
+  std::size_t field_bytes = 0;  // of a name, an alias or a phone
+};
 
 // {"id", "email", "display_name", "created_at"}
 boost::json::object user_json(const store::User& u);
@@ -31,7 +35,7 @@ boost::json::object skill_json(const skills::Skill& s);
 std::string example_of(std::string_view tpl, const skills::Skill& skill, int depth = 0);
 // The body of PUT /contacts: an array (at most kMaxContacts) of {"name": non-empty string,
 // "phones"?: [string], "aliases"?: [string]}. Errc::invalid_field naming the bad entry.
-Result<std::vector<store::Contact>> parse_contacts(const boost::json::value& v);
+Result<std::vector<store::Contact>> parse_contacts(const boost::json::value& v, const ContactLimits& limits);
 // "2026-03-01T09:30:00Z"
 std::string iso8601_utc(std::int64_t unix_seconds);
 

@@ -41,6 +41,12 @@ struct Options {
   // Addresses of reverse proxies whose X-Forwarded-For is believed (for login limits and
   // connection caps). Empty by default: the TCP peer is the client.
   std::vector<std::string> trusted_proxies;
+  // A user's contacts (PUT /contacts): at most max_contacts contacts, each with at most
+  // max_contact_entries phones and as many aliases, no name, alias or phone over
+  // max_contact_field_bytes bytes. Over any: 422 invalid_field naming it, nothing stored.
+  std::size_t max_contacts = 1000;
+  std::size_t max_contact_entries = 20;
+  std::size_t max_contact_field_bytes = 200;
   // Largest HTTP request body; larger answers 413 too_large. Default 64 KiB.
   std::size_t max_body_bytes = 64 * 1024;
   // Largest WebSocket message; larger closes the socket with 1009. Default 1 MiB.

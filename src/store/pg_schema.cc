@@ -84,6 +84,17 @@ CREATE TABLE dialog_states (
 );
 CREATE INDEX dialog_states_user ON dialog_states(user_id);
 )sql",
+    // 3: failed logins per limiter key, so that login limits hold across instances.
+    R"sql(
+CREATE TABLE login_failures (
+  key_hash     text PRIMARY KEY,
+  failures     integer NOT NULL,
+  allowed_at   bigint NOT NULL,
+  last_failure bigint NOT NULL,
+  expires_at   bigint NOT NULL
+);
+CREATE INDEX login_failures_expires ON login_failures(expires_at);
+)sql",
 };
 
 int current_version(pqxx::work& tx) {

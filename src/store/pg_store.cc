@@ -3,6 +3,7 @@
 // have a connection and a thread of their own (TurnWriter, group commit); revocations made
 // by other instances arrive by LISTEN/NOTIFY (RevocationListener). Nothing is cached in the
 // process, so every instance reads what any other wrote as soon as it is committed.
+#include "store/login_failures.h"
 #include "store/pg_connection.h"
 #include "store/pg_revocations.h"
 #include "store/pg_schema.h"
@@ -101,7 +102,12 @@ const std::vector<pg::Prepared>& statements() {
        "updated_at = EXCLUDED.updated_at WHERE dialog_states.user_id = EXCLUDED.user_id"},
       {"delete_dialog_state", "DELETE FROM dialog_states WHERE session_id = $1 AND user_id = $2"},
   };
-  return all;
+  static const std::vector<pg::Prepared> with_login_failures = [] {
+    auto out = all;
+    for (auto& p : pg::login_failure_statements()) out.push_back(p);
+    return out;
+  }();
+  return with_login_failures;
 }
 
 using columns::ascii_lower;
@@ -251,6 +257,30 @@ class PostgresStore final : public Store {
 
   // Counts this process's revocations and, through LISTEN/NOTIFY, every other instance's.
   std::uint64_t revocation_epoch() const override { return revocation_epoch_.load(); }
+
+  // --- failed logins (store/login_failures.cc) --------------------------------------------
+
+  Result<BackoffState> record_login_failure(const std::string& key, const BackoffPolicy& policy,
+                                            std::int64_t now) override {
+    return pool_.run("cannot count the failed login", [&](pqxx::connection& c) {
+      return pg::record_login_failure(c, key, policy, now);
+    });
+  }
+  Result<std::int64_t> login_allowed_at(const std::string& key) override {
+    return pool_.run("cannot read the failed logins", [&](pqxx::connection& c) {
+      return pg::login_allowed_at(c, key);
+    });
+  }
+  Result<void> clear_login_failures(const std::string& key) override {
+    return pool_.run("cannot clear the failed logins", [&](pqxx::connection& c) {
+      return pg::clear_login_failures(c, key);
+    });
+  }
+  Result<std::int64_t> delete_expired_login_failures(std::int64_t now) override {
+    return pool_.run("cannot delete old failed logins", [&](pqxx::connection& c) {
+      return pg::delete_expired_login_failures(c, now);
+    });
+  }
 
   Result<std::int64_t> delete_expired_sessions(std::int64_t now) {
     return pool_.run("cannot delete old sessions", [&](pqxx::connection& c) -> Result<std::int64_t> {

@@ -116,6 +116,17 @@ CREATE TRIGGER turns_deleted AFTER DELETE ON turns BEGIN
   UPDATE turns_floor SET max_deleted = OLD.id WHERE OLD.id > max_deleted;
 END;
 )sql",
+    // 6: failed logins per limiter key, shared by every process on the file.
+    R"sql(
+CREATE TABLE login_failures (
+  key_hash     TEXT PRIMARY KEY,
+  failures     INTEGER NOT NULL,
+  allowed_at   INTEGER NOT NULL,
+  last_failure INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+CREATE INDEX login_failures_expires ON login_failures(expires_at);
+)sql",
 };
 
 Result<int> current_version(Connection& conn) {

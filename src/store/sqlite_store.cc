@@ -1,6 +1,7 @@
 // The Store on SQLite. One writer connection under a mutex (SQLite allows one writer at a
 // time anyway) and a few reader connections that, in WAL mode, read concurrently with it.
 // History turns are written by a TurnWriter (group commit) on the same writer connection.
+#include "store/login_failures.h"
 #include "store/sqlite_checkpointer.h"
 #include "store/sqlite_connection.h"
 #include "store/sqlite_schema.h"
@@ -258,6 +259,26 @@ class SqliteStore final : public Store {
 
   std::uint64_t revocation_epoch() const override { return revocation_epoch_.load(); }
 
+  // --- failed logins (store/login_failures.cc) --------------------------------------------
+
+  Result<BackoffState> record_login_failure(const std::string& key, const BackoffPolicy& policy,
+                                            std::int64_t now) override {
+    std::lock_guard lock(writer_mutex_);
+    return sqlite::record_login_failure(writer_, key, policy, now);
+  }
+  Result<std::int64_t> login_allowed_at(const std::string& key) override {
+    auto r = reader();
+    return sqlite::login_allowed_at(*r, key);
+  }
+  Result<void> clear_login_failures(const std::string& key) override {
+    std::lock_guard lock(writer_mutex_);
+    return sqlite::clear_login_failures(writer_, key);
+  }
+  Result<std::int64_t> delete_expired_login_failures(std::int64_t now) override {
+    std::lock_guard lock(writer_mutex_);
+    return sqlite::delete_expired_login_failures(writer_, now);
+  }
+
   // --- history ----------------------------------------------------------------------------
 
   Result<std::int64_t> append_turn(const Turn& turn) override {
@@ -475,6 +496,7 @@ class SqliteStore final : public Store {
       store_.readers_cv_.notify_one();
     }
     Connection* operator->() const { return conn_; }
+    Connection& operator*() const { return *conn_; }
 
    private:
     SqliteStore& store_;

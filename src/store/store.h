@@ -6,6 +6,7 @@
 // locked); writing data for a user that does not exist answers Errc::not_found.
 #pragma once
 
+#include "common/backoff.h"
 #include "common/error.h"
 
 #include <chrono>
@@ -122,6 +123,20 @@ class Store {
   // Changes made by other processes are not counted: cache validity only briefly. A store
   // that does not count answers 0 always.
   virtual std::uint64_t revocation_epoch() const { return 0; }
+
+  // Failed logins per key, kept in the database so that every process sharing it limits
+  // as one: a guesser who spreads tries over several instances waits as if on one. Keys
+  // are opaque to the store (auth passes hashes). Counting follows common/backoff.h.
+  // Counts one failure of `key` at `now` under `policy`, atomically with any other process
+  // doing the same, and answers the key's state after it.
+  virtual Result<BackoffState> record_login_failure(const std::string& key, const BackoffPolicy& policy,
+                                                    std::int64_t now) = 0;
+  // When `key` may try again: its allowed_at, 0 when it has no failures on record.
+  virtual Result<std::int64_t> login_allowed_at(const std::string& key) = 0;
+  // Forgets `key`'s failures (a successful login); no failures is fine.
+  virtual Result<void> clear_login_failures(const std::string& key) = 0;
+  // Deletes the counts that stopped counting before `now`; answers how many.
+  virtual Result<std::int64_t> delete_expired_login_failures(std::int64_t now) = 0;
 
   // History, newest first: at most `limit` turns (none when limit <= 0) with an id below
   // `before_id`; `before_id` 0 means from the newest.

@@ -43,6 +43,15 @@ class FailingStore final : public store::Store {
     return real_.delete_expired_sessions(now);
   }
   Result<void> revoke_session(const std::string& id) override { return real_.revoke_session(id); }
+  Result<BackoffState> record_login_failure(const std::string& k, const BackoffPolicy& p,
+                                            std::int64_t now) override {
+    return real_.record_login_failure(k, p, now);
+  }
+  Result<std::int64_t> login_allowed_at(const std::string& k) override { return real_.login_allowed_at(k); }
+  Result<void> clear_login_failures(const std::string& k) override { return real_.clear_login_failures(k); }
+  Result<std::int64_t> delete_expired_login_failures(std::int64_t now) override {
+    return real_.delete_expired_login_failures(now);
+  }
   Result<std::int64_t> append_turn(const store::Turn& t) override {
     if (fail_turns) return down();
     return real_.append_turn(t);

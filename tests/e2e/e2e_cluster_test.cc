@@ -203,5 +203,34 @@ TEST_F(ClusterE2E, YesAfterFailover) {
   EXPECT_FALSE(say(other, "yes").contains("action"));
 }
 
+// Issue 14: failed logins are counted in the database. A guesser alternating between the
+// instances meets the limit (5 free failures, then waits) as on one: each instance alone
+// would have seen only 3 failures by then and limited nothing until the 13th try.
+TEST_F(ClusterE2E, FailedLoginsSpreadOverBothInstancesAreLimitedAsOne) {
+  auto email = unique_email("cluster-guess");
+  register_and_login(a(), email);
+  const std::uint16_t ports[] = {a(), b()};
+  int first_limited = 0;
+  HttpResponse limited;
+  for (int i = 1; i <= 12 && first_limited == 0; ++i) {
+    auto res = form_login(ports[i % 2], email, "guess-" + std::to_string(i));
+    if (res.status == 429) {
+      first_limited = i;
+      limited = res;
+    } else {
+      EXPECT_EQ(res.status, 401) << "try " << i << ": " << res.body;
+    }
+  }
+  // The 6th failure starts a 1 s wait, so the 7th try is refused; on a slow machine the
+  // wait may end first, and the 7th failure's 2 s wait refuses the 8th.
+  ASSERT_GE(first_limited, 7) << "limited before the free failures were used";
+  ASSERT_LE(first_limited, 8) << "the instances did not share their counts";
+  EXPECT_FALSE(limited.header("Retry-After").empty());
+  // The other instance, which saw no failure since, refuses at once too, even the
+  // right password.
+  auto other = form_login(ports[(first_limited + 1) % 2], email, "correct horse battery");
+  EXPECT_EQ(other.status, 429) << other.body;
+}
+
 }  // namespace
 }  // namespace hark::e2e

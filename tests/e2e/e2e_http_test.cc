@@ -169,6 +169,36 @@ TEST_F(HttpE2E, ProbesAndMetrics) {
   EXPECT_GT(samples, 0) << m.body;
 }
 
+// Issue 11: a user's contacts are bounded in count and size (max_contacts,
+// max_contact_entries, max_contact_field_bytes); over a bound answers 422 naming the field,
+// and the stored list stays as it was.
+TEST_F(HttpE2E, ContactsOverTheCapsAreRefusedAndChangeNothing) {
+  auto t = new_user("contact-caps");
+  json::array kept = {{{"name", "Mom"}, {"phones", json::array{"+15551234567"}}}};
+  ASSERT_EQ(http().put_json(api("/contacts"), kept, t.access_token).status, 204);
+  auto refused = [&](const json::array& contacts, const std::string& names) {
+    auto res = http().put_json(api("/contacts"), contacts, t.access_token);
+    EXPECT_EQ(res.status, 422) << res.body;
+    auto body = res.json();
+    ASSERT_TRUE(body.is_object()) << res.body;
+    EXPECT_EQ(str(body.as_object(), "code"), "invalid_field") << res.body;
+    EXPECT_NE(str(body.as_object(), "detail").find(names), std::string::npos) << res.body;
+  };
+  refused({{{"name", std::string(201, 'n')}}}, "contacts[0].name");
+  json::array phones;
+  for (int i = 0; i < 21; ++i) phones.push_back(json::value("+1555000" + std::to_string(1000 + i)));
+  refused({{{"name", "Many"}, {"phones", phones}}}, "contacts[0].phones");
+  refused({{{"name", "Ok"}}, {{"name", "Long"}, {"aliases", json::array{std::string(201, 'a')}}}},
+          "contacts[1].aliases[0]");
+  json::array many;
+  for (int i = 0; i < 1001; ++i) many.push_back(json::object{{"name", "c" + std::to_string(i)}});
+  refused(many, "1000");
+  auto get = http().get(api("/contacts"), t.access_token);
+  ASSERT_EQ(get.status, 200);
+  ASSERT_EQ(get.json().as_array().size(), 1u) << get.body;
+  EXPECT_EQ(get.json().as_array()[0].as_object().at("name"), "Mom");
+}
+
 TEST_F(HttpE2E, ContactsRoundTripAndResolveCallTargets) {
   auto t = new_user("contacts");
   json::array contacts = {

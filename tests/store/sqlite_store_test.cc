@@ -268,7 +268,7 @@ TEST(SqliteStoreTest, MigrationFiveKeepsTurnsAndTheOldSequence) {
         "INSERT INTO turns_v4 SELECT * FROM turns; DROP TABLE turns;"
         "ALTER TABLE turns_v4 RENAME TO turns; CREATE INDEX turns_user ON turns(user_id, id);"
         "UPDATE sqlite_sequence SET seq = 40 WHERE name = 'turns';"
-        "DELETE FROM schema_version WHERE version >= 5; COMMIT;"));
+        "DROP TABLE login_failures; DELETE FROM schema_version WHERE version >= 5; COMMIT;"));
     ASSERT_EQ(raw.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'turns'"), "40");
   }
   auto store = open_sqlite(backend.file());
