@@ -109,6 +109,13 @@ struct EndpointerOptions {
   // Frames whose zero-crossing rate (crossings per sample) is above this are noise-like
   // (white noise is ~0.5; voiced speech is well below 0.25) and cannot start speech.
   double max_voiced_zcr = 0.3;
+  // The noise floor also follows the background up: it is at least the quietest
+  // smooth_ms-average of the last floor_window_ms (minimum statistics), in speech too. So
+  // a steady or clattering background (a kitchen) is silence once the voice stops, and
+  // the trailing silence is judged on that average against the floor: noise does not keep
+  // an utterance open until max_utterance_ms.
+  int floor_window_ms = 3000;
+  int smooth_ms = 100;
 };
 
 enum class Endpoint {
@@ -139,6 +146,9 @@ class Endpointer {
 
  private:
   void frame(std::span<const std::int16_t> f);
+  // The smooth_ms average of frame power (dB), and the floor's rise to the window minimum.
+  double smooth(double power);
+  void follow_background(double smoothed_db);
 
   EndpointerOptions options_;
   std::size_t frame_len_;
@@ -155,6 +165,10 @@ class Endpointer {
   int onset_pos_ = 0;
   int onset_count_ = 0;
   std::size_t speech_start_sample_ = 0;
+  std::vector<double> recent_power_;  // ring of the last smooth_ms frames' power
+  double recent_sum_ = 0;
+  std::vector<double> window_db_;     // ring of the last floor_window_ms smoothed levels
+  std::size_t window_pos_ = 0;
 };
 
 // The samples of one utterance, capped (30 s by default). Reserves its capacity once.

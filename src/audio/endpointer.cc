@@ -33,6 +33,26 @@ Endpointer::Endpointer(EndpointerOptions options)
   pending_.reserve(frame_len_);
   onset_.assign(static_cast<std::size_t>(std::max(1, options_.onset_window_ms / options_.frame_ms)),
                 false);
+  recent_power_.assign(static_cast<std::size_t>(std::max(1, options_.smooth_ms / options_.frame_ms)), 0.0);
+  window_db_.assign(static_cast<std::size_t>(std::max(1, options_.floor_window_ms / options_.frame_ms)), 0.0);
+}
+
+double Endpointer::smooth(double power) {
+  const std::size_t n = recent_power_.size();
+  const std::size_t at = static_cast<std::size_t>(frames_ - 1) % n;
+  recent_sum_ += power - recent_power_[at];
+  recent_power_[at] = power;
+  const std::size_t have = std::min(n, static_cast<std::size_t>(frames_));
+  return 10.0 * std::log10(std::max(recent_sum_, 0.0) / static_cast<double>(have) + 1e-10);
+}
+
+void Endpointer::follow_background(double smoothed_db) {
+  window_db_[window_pos_] = smoothed_db;
+  window_pos_ = (window_pos_ + 1) % window_db_.size();
+  // Only a full window: the first seconds keep the low start (speech may begin at once).
+  if (static_cast<std::size_t>(frames_) < window_db_.size()) return;
+  const double quietest = *std::min_element(window_db_.begin(), window_db_.end());
+  noise_floor_db_ = std::max(noise_floor_db_, quietest);
 }
 
 void Endpointer::reset() {
@@ -45,6 +65,10 @@ void Endpointer::reset() {
   std::fill(onset_.begin(), onset_.end(), false);
   onset_pos_ = onset_count_ = 0;
   speech_start_sample_ = 0;
+  std::fill(recent_power_.begin(), recent_power_.end(), 0.0);
+  recent_sum_ = 0;
+  std::fill(window_db_.begin(), window_db_.end(), 0.0);
+  window_pos_ = 0;
 }
 
 Endpoint Endpointer::push(std::span<const std::int16_t> samples) {
@@ -74,9 +98,11 @@ void Endpointer::frame(std::span<const std::int16_t> f) {
     sum += x * x;
     if (i > 0 && ((f[i] >= 0) != (f[i - 1] >= 0))) ++crossings;
   }
-  const double energy_db = 10.0 * std::log10(sum / static_cast<double>(f.size()) / (32768.0 * 32768.0) + 1e-10);
+  const double power = sum / static_cast<double>(f.size()) / (32768.0 * 32768.0);
+  const double energy_db = 10.0 * std::log10(power + 1e-10);
   const double zcr = static_cast<double>(crossings) / static_cast<double>(f.size());
   ++frames_;
+  const double smoothed_db = smooth(power);
 
   if (!floor_set_) {
     noise_floor_db_ = std::min(energy_db, kInitialFloorDbfs);
@@ -94,6 +120,7 @@ void Endpointer::frame(std::span<const std::int16_t> f) {
     noise_floor_db_ += kFloorDown * (energy_db - noise_floor_db_);
   else
     noise_floor_db_ += (speech && speech_started_ ? kFloorUpInSpeech : kFloorUp) * (energy_db - noise_floor_db_);
+  follow_background(smoothed_db);
 
   auto raise = [this](Endpoint e) {
     if (rank(e) > rank(event_)) event_ = e;
@@ -115,8 +142,13 @@ void Endpointer::frame(std::span<const std::int16_t> f) {
       raise(Endpoint::speech_started);
     }
   } else {
-    silence_run_ = speech ? 0 : silence_run_ + 1;
-    if (silence_run_ * options_.frame_ms >= options_.trailing_silence_ms) {
+    // Silence is the smoothed level near the floor: single loud frames of a clattering
+    // background do not restart the count. The average lags the frames by its length less
+    // one frame, which the count makes up for, so a clean stop ends on time.
+    const bool quiet = smoothed_db <= threshold;
+    silence_run_ = quiet ? silence_run_ + 1 : 0;
+    const int lag = static_cast<int>(recent_power_.size()) - 1;
+    if (silence_run_ > 0 && (silence_run_ + lag) * options_.frame_ms >= options_.trailing_silence_ms) {
       ended_ = true;
       raise(Endpoint::speech_ended);
     }

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 
 #include <unistd.h>
@@ -33,6 +35,7 @@ class RecognizerTest : public ::testing::Test {
     o.samples_per_sentence = 100;
     auto model = build_model(*registry_, o);
     ASSERT_TRUE(model) << model.error().detail;
+    model_ = new ModelFiles(*model);
     PoolOptions p;
     p.size = 1;
     p.max_wait = std::chrono::milliseconds(50);
@@ -44,6 +47,7 @@ class RecognizerTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete pool_;
+    delete model_;
     delete registry_;
     if (cache_) fs::remove_all(*cache_);
     delete cache_;
@@ -72,6 +76,7 @@ class RecognizerTest : public ::testing::Test {
   }
 
   static inline fs::path* cache_ = nullptr;
+  static inline ModelFiles* model_ = nullptr;
   static inline skills::Registry* registry_ = nullptr;
   static inline RecognizerPool* pool_ = nullptr;
 };
@@ -111,6 +116,97 @@ TEST_F(RecognizerTest, HearsAContactNameAddedForTheUser) {
   auto mom = transcribe_samples(**lease, speak("call mom"));
   ASSERT_TRUE(mom);
   EXPECT_EQ(*mom, "call mom");
+}
+
+// A real decoder that reports the cepstral mean it holds when each utterance starts and the
+// one it holds when it ends: what the session's audio is normalised with, and what it leaves.
+class CmnSpy final : public Recognizer {
+ public:
+  explicit CmnSpy(std::unique_ptr<Recognizer> inner) : inner_(std::move(inner)) {}
+  Result<void> start() override {
+    auto r = inner_->start();
+    at_start.push_back(inner_->cepstral_mean());
+    return r;
+  }
+  Result<void> process(std::span<const std::int16_t> s) override { return inner_->process(s); }
+  std::string partial() override { return inner_->partial(); }
+  Result<std::string> finish() override {
+    auto r = inner_->finish();
+    at_end.push_back(inner_->cepstral_mean());
+    return r;
+  }
+  void cancel() override { inner_->cancel(); }
+  Result<std::string> recognize(std::span<const std::int16_t> u) override { return inner_->recognize(u); }
+  std::vector<float> cepstral_mean() override { return inner_->cepstral_mean(); }
+  void set_cepstral_mean(const std::vector<float>& m) override { inner_->set_cepstral_mean(m); }
+  void add_words(const std::vector<std::string>& w) override { inner_->add_words(w); }
+
+  std::vector<std::vector<float>> at_start, at_end;
+
+ private:
+  std::unique_ptr<Recognizer> inner_;
+};
+
+double distance(const std::vector<float>& a, const std::vector<float>& b) {
+  double d = 0;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) d += (a[i] - b[i]) * (a[i] - b[i]);
+  return std::sqrt(d);
+}
+
+// Streams `samples` through `stream` to the end-pointer's end; returns the final words.
+std::string stream_utterance(SpeechStream& stream, const std::vector<std::int16_t>& samples) {
+  auto bytes = to_bytes(samples);
+  for (std::size_t pos = 0; pos < bytes.size(); pos += 3200) {
+    auto u = stream.push(std::span(bytes).subspan(pos, std::min<std::size_t>(3200, bytes.size() - pos)));
+    if (!u) return "error: " + u.error().detail;
+    if (u->ended) return u->final_text;
+  }
+  auto u = stream.end();
+  return u ? u->final_text : "error: " + u.error().detail;
+}
+
+// Two sessions share one streaming decoder. Between two utterances of the first, the second
+// speaks through a channel 26 dB louder with a DC offset (another phone, another room).
+// The first session's next utterance must start from its own channel's mean, not from the
+// mean the other session's audio left in the decoder. (Fails with the restore in
+// SpeechStream::ensure_lease or PocketsphinxRecognizer::set_cepstral_mean turned off: the
+// second utterance then starts from the loud session's mean.)
+TEST_F(RecognizerTest, EachSessionStartsFromItsOwnCepstralMean) {
+  PoolOptions p;
+  p.size = 1;
+  p.max_wait = std::chrono::milliseconds(2000);
+  auto inner = make_pocketsphinx(*model_, p.decoder);
+  ASSERT_TRUE(inner) << inner.error().detail;
+  auto spy_owned = std::make_unique<CmnSpy>(std::move(*inner));
+  CmnSpy* spy = spy_owned.get();
+  std::vector<std::unique_ptr<Recognizer>> all;
+  all.push_back(std::move(spy_owned));
+  RecognizerPool pool(std::move(all), p);
+
+  StreamOptions streaming;
+  streaming.rescore_final = false;  // the streaming pass gives the final words: one decoder
+  SpeechStream quiet(pool, streaming), loud(pool, streaming);
+  const auto words = speak("call mom");
+  auto utterance = silence(0.3);
+  append(utterance, words);
+  append(utterance, silence(1.0));
+  auto other = utterance;
+  for (auto& x : other) x = static_cast<std::int16_t>(std::clamp(x * 20 + 3000, -32768, 32767));
+
+  stream_utterance(quiet, utterance);
+  stream_utterance(loud, other);
+  stream_utterance(quiet, utterance);
+  ASSERT_EQ(spy->at_start.size(), 3u);
+  ASSERT_EQ(spy->at_end.size(), 3u);
+  const auto& quiet_mean = spy->at_end[0];
+  const auto& loud_mean = spy->at_end[1];
+  ASSERT_FALSE(quiet_mean.empty());
+  // The channels really differ, and the new session started from the model's mean, not the
+  // first session's.
+  ASSERT_GT(distance(quiet_mean, loud_mean), 1.0);
+  EXPECT_LT(distance(spy->at_start[1], spy->at_start[0]), 1e-4);
+  EXPECT_LT(distance(spy->at_start[2], quiet_mean), 1e-4)
+      << "started " << distance(spy->at_start[2], loud_mean) << " from the other session's mean";
 }
 
 TEST_F(RecognizerTest, SilenceGivesNothing) { EXPECT_EQ(recognize(silence(2.0)), ""); }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace hark::audio {
 namespace {
 
@@ -99,6 +101,31 @@ TEST(Endpointer, SpeechInSteadyNoiseIsFound) {
   ASSERT_TRUE(r.started);
   EXPECT_EQ(r.end, Endpoint::speech_ended);
   EXPECT_GE(r.start_at, 16000u - 1600u);
+}
+
+// A kitchen: a background that starts with the speaker's last word, at about speech level,
+// with a clatter every 300-1000 ms. Once the voice stops, the background is silence relative
+// to its own floor (the floor follows it up), so the utterance ends; it must not stay open
+// until max_utterance_ms. (Before the floor followed the background in speech, this ran to
+// the 30 s cap.)
+TEST(Endpointer, ClatteringBackgroundAfterSpeechEndsTheUtterance) {
+  auto s = silence(0.5);
+  append(s, sine(200, 1.5, 6000.0));
+  const std::size_t voice_end = s.size();
+  auto background = white_noise(20.0, 1500.0, 11);
+  std::uint32_t r = 5;
+  for (std::size_t at = 0; at + 640 < background.size();) {
+    for (std::size_t i = 0; i < 640; ++i)  // 40 ms of clatter, 10 dB up
+      background[at + i] = static_cast<std::int16_t>(std::clamp(background[at + i] * 3, -32768, 32767));
+    r = r * 1103515245u + 12345u;
+    at += 4800 + (r >> 16) % 11200;
+  }
+  append(s, background);
+  Endpointer ep;
+  auto run = feed(ep, s);
+  ASSERT_TRUE(run.started);
+  ASSERT_EQ(run.end, Endpoint::speech_ended);
+  EXPECT_LE(run.end_at, voice_end + 6 * kTargetRate);
 }
 
 TEST(Endpointer, StopsAtMaxLength) {

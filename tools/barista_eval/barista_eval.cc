@@ -5,7 +5,7 @@
 //                [--mix peak|power] [--snrs 24,21,18,15,12,9,6] [--snr 12] [--cache DIR]
 //                [--domain-weight W] [--lw X] [--wip X] [--no-general] [--limit N] [--out FILE]
 //                [--one-pass] [--domain-first] [--nbest N] [--domain-lw X] [--samples N]
-//                [--no-clean] [--no-noisy]
+//                [--no-clean] [--no-noisy] [--noise-only SECONDS [--noise-peak-dbfs X]]
 //
 // The recordings are split once by a fixed rule: a file whose name hashes even
 // (asr::content_hash) is in the studied half, the others in the measured half. Figures are
@@ -23,6 +23,12 @@
 // they parse to a command of closed-list/typed slots (app/hearing_check.h, trying up to
 // --nbest runner-up hypotheses); else the mixed model's words. --domain-first: skip the first
 // mixed pass. --one-pass: the mixed model alone.
+// --noise-only: instead of the recordings, streams SECONDS of kitchen-noise.wav alone, its
+// loudest 128 ms frame at --noise-peak-dbfs (default -20, the loudest frame of a typical
+// recording: noise at speech level), through a SpeechStream in 100 ms chunks as the server
+// does (end-pointer, streaming decoder, final hearing on a reserved decoder), and prints
+// every utterance the end-pointer cut and the answers a server would give (a non-empty final
+// transcript is answered; one that parses to a skill is an action). Faster than real time.
 // --out writes a line per decode: file, clean/noisy, ok/FAIL, transcript, what was wrong,
 // and what the skills' model alone heard.
 //
@@ -36,6 +42,7 @@
 // (or a synonym), a measure of the recognizer alone.
 #include "app/hearing_check.h"
 #include "asr/language_model.h"
+#include "asr/speech_stream.h"
 #include "asr/transcribe.h"
 #include "audio/audio.h"
 #include "nlu/parser.h"
@@ -235,7 +242,8 @@ int usage() {
   std::cerr << "usage: barista_eval --data DIR [--skills-dir DIR] [--half studied|measured|both] [--mix peak|power]\n"
                "                    [--snrs LIST] [--snr DB] [--cache DIR] [--domain-weight W] [--lw X] [--wip X]\n"
                "                    [--no-general] [--no-builtin] [--no-clean] [--no-noisy] [--limit N]\n"
-               "                    [--one-pass] [--nbest N] [--domain-lw X] [--samples N] [--out FILE]\n";
+               "                    [--one-pass] [--nbest N] [--domain-lw X] [--samples N] [--out FILE]\n"
+               "                    [--noise-only SECONDS [--noise-peak-dbfs X]]\n";
   return 2;
 }
 
@@ -266,6 +274,51 @@ class RecordingCheck final : public asr::HearingCheck {
   std::string& last_;
 };
 
+// --noise-only: noise alone through the server's streaming path. Returns the exit code.
+int noise_only(const asr::ModelFiles& model, const asr::DecoderOptions& decoder, const nlu::Parser& parser,
+               const std::vector<std::int16_t>& noise, double seconds, double peak_dbfs) {
+  asr::PoolOptions pool_options{.size = 1, .final_size = 1, .max_wait = std::chrono::milliseconds(5000), .decoder = decoder};
+  asr::RecognizerPool pool(model, pool_options);
+  asr::SpeechStream stream(pool);
+  const auto n = static_cast<std::size_t>(seconds * audio::kTargetRate);
+  const std::vector<double> seg = noise_segment(noise, n, 0);
+  const double peak = peak_frame_energy(seg) / 2048.0 / (32768.0 * 32768.0);
+  const double scale = peak > 0 ? std::sqrt(std::pow(10.0, peak_dbfs / 10.0) / peak) : 1.0;
+  std::vector<std::int16_t> pcm(n);
+  for (std::size_t i = 0; i < n; ++i) pcm[i] = static_cast<std::int16_t>(std::clamp(scale * seg[i], -32768.0, 32767.0));
+  std::vector<std::uint8_t> bytes(pcm.size() * 2);
+  for (std::size_t i = 0; i < pcm.size(); ++i) {
+    bytes[2 * i] = static_cast<std::uint8_t>(pcm[i] & 0xff);
+    bytes[2 * i + 1] = static_cast<std::uint8_t>((pcm[i] >> 8) & 0xff);
+  }
+  int utterances = 0, answered = 0, actions = 0;
+  const std::clock_t c0 = std::clock();
+  auto report = [&](const asr::StreamUpdate& u, double at) {
+    if (!u.ended || !u.heard_speech) return;
+    ++utterances;
+    const auto parsed = parser.parse(u.final_text, nlu::Context{});
+    answered += !u.final_text.empty();
+    actions += !u.final_text.empty() && parsed.intent != "fallback";
+    std::printf("  at %5.1f s: \"%s\" -> %s\n", at, u.final_text.c_str(),
+                u.final_text.empty() ? "no answer" : parsed.intent.c_str());
+  };
+  constexpr std::size_t kChunk = audio::kTargetRate / 10 * 2;  // 100 ms
+  for (std::size_t pos = 0; pos < bytes.size(); pos += kChunk) {
+    auto u = stream.push(std::span(bytes).subspan(pos, std::min(kChunk, bytes.size() - pos)));
+    if (!u) {
+      std::printf("  error: %s\n", u.error().detail.c_str());
+      continue;
+    }
+    report(*u, static_cast<double>(pos) / 2 / audio::kTargetRate);
+  }
+  if (auto u = stream.end()) report(*u, seconds);
+  const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+  std::printf("noise alone: %.0f s, loudest frame %.1f dBFS: %d utterances cut, %d answered, %d actions; "
+              "CPU %.2f s per audio s\n",
+              seconds, peak_dbfs, utterances, answered, actions, cpu / seconds);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -278,6 +331,7 @@ int main(int argc, char** argv) {
   MixMode mode = MixMode::peak;
   std::string half = "studied";
   std::size_t limit = 0;
+  double noise_seconds = 0, noise_peak_dbfs = -20.0;
   bool builtin = true, clean = true, noisy_too = true, one_pass = false, domain_first = false;
   try {
     for (int i = 1; i < argc; ++i) {
@@ -314,6 +368,8 @@ int main(int argc, char** argv) {
       else if (a == "--samples") model_options.samples_per_sentence = std::stoi(next());
       else if (a == "--limit") limit = std::stoul(next());
       else if (a == "--out") out_path = next();
+      else if (a == "--noise-only") noise_seconds = std::stod(next());
+      else if (a == "--noise-peak-dbfs") noise_peak_dbfs = std::stod(next());
       else return usage();
     }
   } catch (const std::exception&) {
@@ -371,6 +427,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (noise_seconds > 0) {
+    if (noise.empty()) {
+      std::cerr << "cannot read kitchen-noise.wav\n";
+      return 1;
+    }
+    return noise_only(*model, decoder_options, parser, noise, noise_seconds, noise_peak_dbfs);
+  }
 
   std::ofstream out;
   if (!out_path.empty()) out.open(out_path);
