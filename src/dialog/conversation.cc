@@ -123,19 +123,16 @@ Result<void> Conversation::restore() {
   return {};
 }
 
-// Keeps `next` for the login session when it differs from what the store has. A failure
-// costs only the memory across a reconnect (this connection keeps its context, and the
-// next turn tries again), so the answer still goes.
-void Conversation::persist(const internal::DialogState& next) {
-  if (state_->login_session.empty() || next == state_->saved) return;
+// The write that keeps `next` for the login session, when it differs from what was
+// last kept; the store writes it with the turn's commit (before the answer is sent). A
+// failure costs only the memory across a reconnect: this connection keeps its context,
+// and its next change is written again.
+std::optional<store::DialogStateWrite> Conversation::state_write(const internal::DialogState& next) {
+  if (state_->login_session.empty() || next == state_->saved) return std::nullopt;
   const internal::Deps& deps = engine_.impl_->deps;
-  std::string text = internal::encode_state(next, user_id_, micros(deps.clock));
-  auto ok = deps.store.save_dialog_state(state_->login_session, user_id_, text, deps.clock.unix_now());
-  if (!ok) {
-    spdlog::warn("dialog state of a login session not saved: {}", ok.error().detail);
-    return;
-  }
   state_->saved = next;
+  return store::DialogStateWrite{state_->login_session, user_id_,
+                                 internal::encode_state(next, user_id_, micros(deps.clock)), deps.clock.unix_now()};
 }
 
 Conversation::~Conversation() = default;
@@ -171,8 +168,10 @@ Result<QueuedResponse> Conversation::answer(std::string_view text, const std::st
   turns.push_back(make_turn(deps, user_id_, "assistant", answer->message,
                             history_action(engine_.options(), answer->action)));
   next.last = *answer;
-  persist(next);
-  return QueuedResponse{reply_of(*answer, turn_id, transcript), deps.store.queue_turns(std::move(turns))};
+  auto state = state_write(next);
+  auto stored = state ? deps.store.queue_turns_and_state(std::move(turns), std::move(*state))
+                      : deps.store.queue_turns(std::move(turns));
+  return QueuedResponse{reply_of(*answer, turn_id, transcript), std::move(stored)};
 }
 
 Result<Reply> Conversation::on_utterance(std::string_view text, const std::string& turn_id,
@@ -210,7 +209,10 @@ Result<Reply> Conversation::on_confirm(const std::string& action_id, bool confir
   internal::DialogState next = state_->dialog;
   next.pending.reset();
   next.last = out;
-  persist(next);
+  if (auto state = state_write(next)) {
+    auto ok = deps.store.save_dialog_state(state->session_id, state->user_id, state->state, state->now);
+    if (!ok) spdlog::warn("dialog state of a login session not saved: {}", ok.error().detail);
+  }
   state_->dialog = std::move(next);
   return reply_of(out, turn_id, std::nullopt);
 }

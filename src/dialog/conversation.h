@@ -144,7 +144,7 @@ class Conversation {
   Result<QueuedResponse> answer(std::string_view text, const std::string& turn_id,
                                 const std::optional<std::string>& transcript, internal::DialogState& next);
   Result<void> restore();
-  void persist(const internal::DialogState& next);
+  std::optional<store::DialogStateWrite> state_write(const internal::DialogState& next);
   Engine& engine_;
   std::int64_t user_id_;
   std::string timezone_ = "UTC";

@@ -16,9 +16,9 @@ GroupCommitQueue::~GroupCommitQueue() {
   thread_.join();
 }
 
-std::shared_ptr<TurnCommit> GroupCommitQueue::queue(std::vector<Turn> turns) {
+std::shared_ptr<TurnCommit> GroupCommitQueue::queue(std::vector<Turn> turns, std::optional<DialogStateWrite> state) {
   auto ticket = std::make_shared<TurnCommit>();
-  if (turns.empty()) {
+  if (turns.empty() && !state) {
     ticket->finish(std::vector<std::int64_t>{});
     return ticket;
   }
@@ -28,7 +28,7 @@ std::shared_ptr<TurnCommit> GroupCommitQueue::queue(std::vector<Turn> turns) {
   // The thread is woken only when it sleeps: while it commits, it finds the queue after.
   std::unique_lock lock(mutex_);
   const bool wake = !busy_;
-  queue_.push_back(TurnBatch{std::move(turns), ticket});
+  queue_.push_back(TurnBatch{std::move(turns), ticket, std::move(state)});
   lock.unlock();
   if (wake) cv_.notify_one();
   return ticket;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -17,6 +18,7 @@ namespace hark::store {
 struct TurnBatch {
   std::vector<Turn> turns;
   std::shared_ptr<TurnCommit> ticket;
+  std::optional<DialogStateWrite> state;  // written with the turns, when given
 };
 
 // Turns are queued, and one thread hands everything queued while it was busy to the
@@ -35,7 +37,7 @@ class GroupCommitQueue {
   GroupCommitQueue& operator=(const GroupCommitQueue&) = delete;
 
   // Queues `turns` and returns at once; an empty list is done at once.
-  std::shared_ptr<TurnCommit> queue(std::vector<Turn> turns);
+  std::shared_ptr<TurnCommit> queue(std::vector<Turn> turns, std::optional<DialogStateWrite> state = std::nullopt);
 
  private:
   void run();

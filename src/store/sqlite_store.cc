@@ -228,23 +228,7 @@ class SqliteStore final : public Store {
   Result<void> save_dialog_state(const std::string& session_id, std::int64_t user_id,
                                  const std::string& state, std::int64_t now) override {
     std::lock_guard lock(writer_mutex_);
-    if (state.empty()) {
-      auto s = writer_.prepare("DELETE FROM dialog_states WHERE session_id = ?1 AND user_id = ?2");
-      if (!s) return s.error();
-      return s->bind(1, session_id).bind(2, user_id).run();
-    }
-    // Only for a live session of that user: a state never lands under someone else's login.
-    auto s = writer_.prepare(
-        "INSERT INTO dialog_states (session_id, user_id, state, updated_at) "
-        "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM login_sessions "
-        "WHERE id = ?1 AND user_id = ?2 AND revoked = 0) "
-        "ON CONFLICT(session_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at "
-        "WHERE dialog_states.user_id = excluded.user_id");
-    if (!s) return s.error();
-    auto done = s->bind(1, session_id).bind(2, user_id).bind(3, state).bind(4, now).run();
-    if (!done) return fk_as_not_found(done.error());
-    if (s->changes() == 0) return make_error(Errc::not_found, "No such login session for this user.");
-    return {};
+    return write_dialog_state(writer_, DialogStateWrite{session_id, user_id, state, now});
   }
 
   Result<std::int64_t> delete_expired_sessions(std::int64_t now) override {
@@ -294,6 +278,9 @@ class SqliteStore final : public Store {
 
   std::shared_ptr<TurnCommit> queue_turns(std::vector<Turn> turns) override {
     return turn_writer_->queue(std::move(turns));
+  }
+  std::shared_ptr<TurnCommit> queue_turns_and_state(std::vector<Turn> turns, DialogStateWrite state) override {
+    return turn_writer_->queue(std::move(turns), std::move(state));
   }
 
   Result<std::vector<Turn>> history(std::int64_t user_id, int limit, std::int64_t before_id) override {

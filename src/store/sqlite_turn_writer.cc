@@ -1,5 +1,7 @@
 #include "store/sqlite_turn_writer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 namespace hark::store::sqlite {
@@ -43,6 +45,7 @@ void TurnWriter::write(const std::vector<TurnBatch>& group, std::vector<Outcome>
         all_written = false;
         break;
       }
+      keep_state(group[i]);
     }
     if (all_written) {
       if (auto committed = tx->commit(); !committed) fail_all(committed.error());
@@ -63,6 +66,8 @@ void TurnWriter::write(const std::vector<TurnBatch>& group, std::vector<Outcome>
       out[i].ids.clear();
       out[i].status = written.error();
       if (auto rb = conn_.exec("ROLLBACK TO turns"); !rb) return fail_all(rb.error());
+    } else {
+      keep_state(group[i]);
     }
     if (auto rel = conn_.exec("RELEASE turns"); !rel) return fail_all(rel.error());
   }
@@ -97,6 +102,42 @@ Result<void> TurnWriter::insert(const TurnBatch& b, std::int64_t& next, Outcome&
     }
     out.ids.push_back(next++);
   }
+  return {};
+}
+
+void TurnWriter::keep_state(const TurnBatch& b) {
+  if (!b.state) return;
+  // In its own savepoint: a failed state write leaves the turns written.
+  if (!conn_.exec("SAVEPOINT state")) return;
+  auto done = write_dialog_state(conn_, *b.state);
+  if (!done) {
+    spdlog::warn("dialog state of a login session not saved: {}", done.error().detail);
+    (void)conn_.exec("ROLLBACK TO state");
+  }
+  (void)conn_.exec("RELEASE state");
+}
+
+Result<void> write_dialog_state(Connection& conn, const DialogStateWrite& w) {
+  if (w.state.empty()) {
+    auto s = conn.prepare("DELETE FROM dialog_states WHERE session_id = ?1 AND user_id = ?2");
+    if (!s) return s.error();
+    return s->bind(1, w.session_id).bind(2, w.user_id).run();
+  }
+  // Only for a live session of that user: a state never lands under someone else's login.
+  auto s = conn.prepare(
+      "INSERT INTO dialog_states (session_id, user_id, state, updated_at) "
+      "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM login_sessions "
+      "WHERE id = ?1 AND user_id = ?2 AND revoked = 0) "
+      "ON CONFLICT(session_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at "
+      "WHERE dialog_states.user_id = excluded.user_id");
+  if (!s) return s.error();
+  auto done = s->bind(1, w.session_id).bind(2, w.user_id).bind(3, w.state).bind(4, w.now).run();
+  if (!done) {
+    if (sqlite3_extended_errcode(conn.handle()) == SQLITE_CONSTRAINT_FOREIGNKEY)
+      return make_error(Errc::not_found, "No such user.");
+    return done.error();
+  }
+  if (s->changes() == 0) return make_error(Errc::not_found, "No such login session for this user.");
   return {};
 }
 

@@ -13,6 +13,11 @@ namespace hark::store::sqlite {
 
 // The SQLite commit of a GroupCommitQueue (group_commit.h): each group is one transaction,
 // so one WAL commit serves many utterances under load.
+// Keeps a login session's dialog state (Store::save_dialog_state), only under a live
+// session of that user. The caller holds the connection's lock. Errc::not_found when
+// there is no such session.
+Result<void> write_dialog_state(Connection& conn, const DialogStateWrite& w);
+
 class TurnWriter {
  public:
   // `conn` is the store's writer connection, used under `conn_mutex` (the store's other
@@ -23,7 +28,9 @@ class TurnWriter {
   TurnWriter& operator=(const TurnWriter&) = delete;
 
   // Queues `turns` (all or none; a caller's turns keep their order) and returns at once.
-  std::shared_ptr<TurnCommit> queue(std::vector<Turn> turns) { return queue_.queue(std::move(turns)); }
+  std::shared_ptr<TurnCommit> queue(std::vector<Turn> turns, std::optional<DialogStateWrite> state = std::nullopt) {
+    return queue_.queue(std::move(turns), std::move(state));
+  }
 
  private:
   // A batch's outcome while its group is written.
@@ -39,6 +46,8 @@ class TurnWriter {
   Result<std::int64_t> next_id();
   // Inserts the batch's turns with ids from `next` on, advancing it.
   Result<void> insert(const TurnBatch& b, std::int64_t& next, Outcome& out);
+  // The batch's dialog state, after its turns were written; a failure is logged only.
+  void keep_state(const TurnBatch& b);
 
   Connection& conn_;
   std::mutex& conn_mutex_;

@@ -68,6 +68,15 @@ struct Reminder {
 
 // The outcome of turns handed to Store::queue_turns: done once they are committed (or
 // failed). Thread-safe.
+// A login session's dialog state to keep together with a commit of turns (the same as
+// Store::save_dialog_state).
+struct DialogStateWrite {
+  std::string session_id;
+  std::int64_t user_id = 0;
+  std::string state;
+  std::int64_t now = 0;
+};
+
 class TurnCommit {
  public:
   bool done() const;
@@ -165,6 +174,14 @@ class Store {
     auto ticket = std::make_shared<TurnCommit>();
     ticket->finish(append_turns(turns));
     return ticket;
+  }
+  // queue_turns, and the login session's dialog state kept with them: the SQLite store
+  // writes it in the turns' transaction (no write of its own per turn); this default saves
+  // it first. A failed state save does not fail the turns (it costs only the memory
+  // across a reconnect, and the next turn's state replaces it).
+  virtual std::shared_ptr<TurnCommit> queue_turns_and_state(std::vector<Turn> turns, DialogStateWrite state) {
+    (void)save_dialog_state(state.session_id, state.user_id, state.state, state.now);
+    return queue_turns(std::move(turns));
   }
   virtual Result<std::vector<Turn>> history(std::int64_t user_id, int limit,
                                             std::int64_t before_id) = 0;
