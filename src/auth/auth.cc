@@ -28,13 +28,6 @@ Error bad_refresh() {
   return make_error(Errc::invalid_token, "The refresh token is invalid or expired.");
 }
 
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-
 }  // namespace
 
 struct AuthService::Impl {
@@ -58,7 +51,7 @@ struct AuthService::Impl {
     if (!normalized) return normalized.error();
     auto ok = password::check_password(pass);
     if (!ok) return ok.error();
-    std::string name = trim(display_name);
+    std::string name = password::trim(display_name);
     if (name.empty()) name = email.substr(0, email.find('@'));  // as typed, case kept
     if (name.size() > password::kMaxDisplayNameBytes) {
       return make_error(Errc::invalid_field, "The display name is too long.");
@@ -147,7 +140,7 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
   // A malformed email, an unknown one and a wrong password all do one Argon2id check and
   // answer the same words, so neither the answer nor its timing tells whether an account
   // exists.
-  auto normalized = password::normalize_email(trim(email));
+  auto normalized = password::normalize_email(password::trim(email));
   Result<store::User> user = make_error(Errc::not_found, "");
   if (normalized) user = d.store.find_user_by_email(*normalized);
   if (!user) {

@@ -1,6 +1,7 @@
 #include "auth/login_limits.h"
 
 #include "auth/crypto.h"
+#include "auth/password.h"
 
 #include <spdlog/spdlog.h>
 
@@ -10,18 +11,11 @@ namespace hark::auth {
 
 namespace {
 
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-
 // Emails as the limiter keys them: case does not make a new key. Not validated, so a
 // malformed email is limited like any other.
 std::string email_key(const std::string& email) {
   std::string out = "email:";
-  for (char c : trim(email)) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char c : password::trim(email)) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return out;
 }
 

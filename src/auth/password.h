@@ -18,6 +18,10 @@ inline constexpr std::size_t kMaxDisplayNameBytes = 200;
 // address in lower case.
 Result<std::string> normalize_email(const std::string& email);
 
+// `s` without leading and trailing spaces, tabs and line ends (what a form field carries
+// around an email or a name).
+std::string trim(const std::string& s);
+
 // Errc::invalid_field unless 8..1024. The detail never contains the password.
 Result<void> check_password(const std::string& password);
 
