@@ -1,5 +1,8 @@
 #include "store/group_commit.h"
 
+#include <algorithm>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 namespace hark::store {
@@ -47,6 +50,19 @@ void GroupCommitQueue::run() {
     commit_(group);
     lock.lock();
   }
+}
+
+std::vector<const DialogStateWrite*> last_states(const std::vector<TurnBatch>& group,
+                                                 const std::vector<bool>& written) {
+  std::vector<const DialogStateWrite*> out;
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t i = group.size(); i-- > 0;) {
+    const auto& state = group[i].state;
+    if (!state || i >= written.size() || !written[i]) continue;
+    if (seen.insert(state->session_id).second) out.push_back(&*state);
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace hark::store

@@ -21,6 +21,13 @@ struct TurnBatch {
   std::optional<DialogStateWrite> state;  // written with the turns, when given
 };
 
+// The dialog states a group leaves: for each login session, the last state given by a
+// batch whose turns were written (`written[i]` for group[i]), so a store writes one per
+// session per group, and the later of two utterances wins. In the order of those last
+// states; they point into `group`.
+std::vector<const DialogStateWrite*> last_states(const std::vector<TurnBatch>& group,
+                                                 const std::vector<bool>& written);
+
 // Turns are queued, and one thread hands everything queued while it was busy to the
 // store's commit callback at once: under load one commit serves many utterances, and an
 // idle server commits at once. Callers answer only once their ticket is done, so nothing

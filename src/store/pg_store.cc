@@ -93,14 +93,18 @@ const std::vector<pg::Prepared>& statements() {
        "SELECT id, text, datetime, created_at FROM reminders WHERE user_id = $1 "
        "ORDER BY datetime, id"},
       {"load_dialog_state", "SELECT state FROM dialog_states WHERE session_id = $1"},
-      {"save_dialog_state",
+      // States travel as one JSON array, at most one per session (pg::write_dialog_states),
+      // so that a group commit writes all of its states in one statement.
+      {"save_dialog_states",
        // Only for a live session of that user: a state never lands under someone else's login.
        "INSERT INTO dialog_states (session_id, user_id, state, updated_at) "
-       "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM login_sessions "
-       "WHERE id = $1 AND user_id = $2 AND NOT revoked) "
+       "SELECT w.s, w.u, w.t, w.n FROM jsonb_to_recordset($1::jsonb) AS w(s text, u bigint, t text, n bigint) "
+       "WHERE EXISTS (SELECT 1 FROM login_sessions l WHERE l.id = w.s AND l.user_id = w.u AND NOT l.revoked) "
        "ON CONFLICT (session_id) DO UPDATE SET state = EXCLUDED.state, "
        "updated_at = EXCLUDED.updated_at WHERE dialog_states.user_id = EXCLUDED.user_id"},
-      {"delete_dialog_state", "DELETE FROM dialog_states WHERE session_id = $1 AND user_id = $2"},
+      {"delete_dialog_states",
+       "DELETE FROM dialog_states d USING jsonb_to_recordset($1::jsonb) AS w(s text, u bigint) "
+       "WHERE d.session_id = w.s AND d.user_id = w.u"},
   };
   static const std::vector<pg::Prepared> with_login_failures = [] {
     auto out = all;
@@ -299,12 +303,10 @@ class PostgresStore final : public Store {
 
   Result<void> save_dialog_state(const std::string& session_id, std::int64_t user_id,
                                  const std::string& state, std::int64_t now) {
+    const DialogStateWrite w{session_id, user_id, state, now};
     return pool_.run("cannot store the conversation", [&](pqxx::connection& c) -> Result<void> {
-      if (state.empty()) {
-        exec(c, "delete_dialog_state", session_id, user_id);
-        return {};
-      }
-      if (exec(c, "save_dialog_state", session_id, user_id, state, now).affected_rows() == 0) {
+      pqxx::nontransaction tx(c);
+      if (pg::write_dialog_states(tx, {&w}) == 0 && !state.empty()) {
         return make_error(Errc::not_found, "No such login session for this user.");
       }
       return {};
@@ -326,6 +328,11 @@ class PostgresStore final : public Store {
 
   std::shared_ptr<TurnCommit> queue_turns(std::vector<Turn> turns) override {
     return turn_writer_.queue(std::move(turns));
+  }
+  // The state is written in the turns' group commit, not by a round trip and a WAL flush of
+  // its own per turn.
+  std::shared_ptr<TurnCommit> queue_turns_and_state(std::vector<Turn> turns, DialogStateWrite state) override {
+    return turn_writer_.queue(std::move(turns), std::move(state));
   }
 
   Result<std::vector<Turn>> history(std::int64_t user_id, int limit, std::int64_t before_id) override {

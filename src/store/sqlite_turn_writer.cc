@@ -45,9 +45,9 @@ void TurnWriter::write(const std::vector<TurnBatch>& group, std::vector<Outcome>
         all_written = false;
         break;
       }
-      keep_state(group[i]);
     }
     if (all_written) {
+      for (const auto* state : last_states(group, std::vector<bool>(group.size(), true))) keep_state(*state);
       if (auto committed = tx->commit(); !committed) fail_all(committed.error());
       return;
     }
@@ -60,17 +60,19 @@ void TurnWriter::write(const std::vector<TurnBatch>& group, std::vector<Outcome>
   if (!tx) return fail_all(tx.error());
   auto next = next_id();
   if (!next) return fail_all(next.error());
+  std::vector<bool> written(group.size(), false);
   for (std::size_t i = 0; i < group.size(); ++i) {
     if (auto sp = conn_.exec("SAVEPOINT turns"); !sp) return fail_all(sp.error());
-    if (auto written = insert(group[i], *next, out[i]); !written) {
+    if (auto inserted = insert(group[i], *next, out[i]); !inserted) {
       out[i].ids.clear();
-      out[i].status = written.error();
+      out[i].status = inserted.error();
       if (auto rb = conn_.exec("ROLLBACK TO turns"); !rb) return fail_all(rb.error());
     } else {
-      keep_state(group[i]);
+      written[i] = true;
     }
     if (auto rel = conn_.exec("RELEASE turns"); !rel) return fail_all(rel.error());
   }
+  for (const auto* state : last_states(group, written)) keep_state(*state);
   if (auto committed = tx->commit(); !committed) fail_all(committed.error());
 }
 
@@ -105,11 +107,10 @@ Result<void> TurnWriter::insert(const TurnBatch& b, std::int64_t& next, Outcome&
   return {};
 }
 
-void TurnWriter::keep_state(const TurnBatch& b) {
-  if (!b.state) return;
+void TurnWriter::keep_state(const DialogStateWrite& state) {
   // In its own savepoint: a failed state write leaves the turns written.
   if (!conn_.exec("SAVEPOINT state")) return;
-  auto done = write_dialog_state(conn_, *b.state);
+  auto done = write_dialog_state(conn_, state);
   if (!done) {
     spdlog::warn("dialog state of a login session not saved: {}", done.error().detail);
     (void)conn_.exec("ROLLBACK TO state");

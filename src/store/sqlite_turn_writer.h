@@ -46,8 +46,9 @@ class TurnWriter {
   Result<std::int64_t> next_id();
   // Inserts the batch's turns with ids from `next` on, advancing it.
   Result<void> insert(const TurnBatch& b, std::int64_t& next, Outcome& out);
-  // The batch's dialog state, after its turns were written; a failure is logged only.
-  void keep_state(const TurnBatch& b);
+  // A dialog state of the group (last_states: one per session, of batches whose turns
+  // were written), after the turns; a failure is logged only.
+  void keep_state(const DialogStateWrite& state);
 
   Connection& conn_;
   std::mutex& conn_mutex_;

@@ -66,8 +66,6 @@ struct Reminder {
   std::int64_t created_at = 0;
 };
 
-// The outcome of turns handed to Store::queue_turns: done once they are committed (or
-// failed). Thread-safe.
 // A login session's dialog state to keep together with a commit of turns (the same as
 // Store::save_dialog_state).
 struct DialogStateWrite {
@@ -77,6 +75,8 @@ struct DialogStateWrite {
   std::int64_t now = 0;
 };
 
+// The outcome of turns handed to Store::queue_turns: done once they are committed (or
+// failed). Thread-safe.
 class TurnCommit {
  public:
   bool done() const;
@@ -175,9 +175,10 @@ class Store {
     ticket->finish(append_turns(turns));
     return ticket;
   }
-  // queue_turns, and the login session's dialog state kept with them: the SQLite store
-  // writes it in the turns' transaction (no write of its own per turn); this default saves
-  // it first. A failed state save does not fail the turns (it costs only the memory
+  // queue_turns, and the login session's dialog state kept with them: the SQLite and
+  // PostgreSQL stores write it in the turns' transaction (no write of its own per turn; of
+  // several states for one session committed together the last is kept, and only under a
+  // live login session of that user, as save_dialog_state); this default saves it first. A failed state save does not fail the turns (it costs only the memory
   // across a reconnect, and the next turn's state replaces it).
   virtual std::shared_ptr<TurnCommit> queue_turns_and_state(std::vector<Turn> turns, DialogStateWrite state) {
     (void)save_dialog_state(state.session_id, state.user_id, state.state, state.now);

@@ -1,5 +1,7 @@
 #include "store_suite.h"
 
+#include "store/group_commit.h"
+
 #include <algorithm>
 #include <atomic>
 #include <set>
@@ -374,6 +376,25 @@ TEST(TurnCommitTest, CallbackRunsOnFinishOrAtOnceWhenAlreadyDone) {
   EXPECT_EQ(r.error().code, Errc::unavailable);
 }
 
+// A group's dialog states are the last one per session, of batches whose turns were written.
+TEST(GroupCommitTest, LastStatePerSessionOfWrittenBatchesOnly) {
+  auto batch = [](std::optional<DialogStateWrite> state) {
+    return TurnBatch{{}, std::make_shared<TurnCommit>(), std::move(state)};
+  };
+  std::vector<TurnBatch> group;
+  group.push_back(batch(DialogStateWrite{"a", 1, "a1", 1}));
+  group.push_back(batch(DialogStateWrite{"b", 2, "b1", 1}));
+  group.push_back(batch(std::nullopt));
+  group.push_back(batch(DialogStateWrite{"a", 1, "a2", 2}));
+  group.push_back(batch(DialogStateWrite{"b", 2, "b2", 2}));  // its turns failed
+  group.push_back(batch(DialogStateWrite{"c", 3, "", 2}));
+  auto states = last_states(group, {true, true, true, true, false, true});
+  std::vector<std::string> got;
+  for (const auto* w : states) got.push_back(w->session_id + "=" + w->state);
+  EXPECT_EQ(got, (std::vector<std::string>{"b=b1", "a=a2", "c="}));
+  EXPECT_TRUE(last_states(group, std::vector<bool>(group.size(), false)).empty());
+}
+
 // Concurrent pairs (committed together by a group-committing store) lose nothing, keep each
 // pair adjacent in its order, and one caller's failure does not fail the others.
 TEST_P(StoreTest, ConcurrentAppendTurnsLoseNoTurnAndKeepOrder) {
@@ -720,6 +741,101 @@ TEST_P(StoreTest, DialogStateIsErasedWithTheSessionAndTheUser) {
   EXPECT_FALSE(store_->save_dialog_state("sess-r", u.id, "again", 101));  // an ended login keeps none
   ASSERT_TRUE(store_->delete_user(u.id));
   EXPECT_EQ(*store_->load_dialog_state("sess-d"), "");
+}
+
+// queue_turns_and_state: the state is kept with the turns' commit, as save_dialog_state
+// keeps it, and is there once the ticket is done.
+TEST_P(StoreTest, QueuedStateIsKeptWithItsTurns) {
+  User u = make_user("queued-state@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-q", "h")));
+  auto ticket = store_->queue_turns_and_state({turn(u.id, "user", "add tea", 1), turn(u.id, "assistant", "Added.", 1)},
+                                              DialogStateWrite{"sess-q", u.id, R"({"last":"list_add"})", 100});
+  auto ids = ticket->wait();
+  ASSERT_TRUE(ids) << ids.error().detail;
+  EXPECT_EQ(ids->size(), 2u);
+  EXPECT_EQ(*store_->load_dialog_state("sess-q"), R"({"last":"list_add"})");
+  auto all = store_->history(u.id, 10, 0);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(texts(*all), (std::vector<std::string>{"Added.", "add tea"}));
+  // An empty state forgets, as with save_dialog_state; the turns are stored all the same.
+  ASSERT_TRUE(store_->queue_turns_and_state({turn(u.id, "user", "never mind", 2)},
+                                            DialogStateWrite{"sess-q", u.id, "", 101})->wait());
+  EXPECT_EQ(*store_->load_dialog_state("sess-q"), "");
+  reopen();
+  EXPECT_EQ(*store_->load_dialog_state("sess-q"), "");
+  EXPECT_EQ(store_->history(u.id, 10, 0)->size(), 3u);
+}
+
+// A state for a login that ended (revoked, or deleted) or belongs to someone else is not
+// written, and does not fail the turns; a state whose turns fail is not written either.
+TEST_P(StoreTest, QueuedStateOfAnEndedOrForeignSessionIsNotWritten) {
+  User u = make_user("ended-state@example.com");
+  User other = make_user("other-state@example.com");
+  auto lasting = [](LoginSession s) {
+    s.expires_at = 9'000'000'000;
+    return s;
+  };
+  ASSERT_TRUE(store_->create_session(lasting(session_for(u.id, "sess-revoked", "h1"))));
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-deleted", "h2")));
+  ASSERT_TRUE(store_->create_session(lasting(session_for(other.id, "sess-other", "h3"))));
+  ASSERT_TRUE(store_->create_session(lasting(session_for(u.id, "sess-live", "h4"))));
+  ASSERT_TRUE(store_->save_dialog_state("sess-other", other.id, "theirs", 100));
+  ASSERT_TRUE(store_->save_dialog_state("sess-deleted", u.id, "old", 100));
+  auto removed = store_->delete_expired_sessions(1000);  // sess-deleted expired at 900
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1);
+  ASSERT_FALSE(store_->find_session("sess-deleted"));
+  ASSERT_TRUE(store_->revoke_session("sess-revoked"));
+
+  // Queued together, so a group-committing store may write them in one group.
+  auto revoked = store_->queue_turns_and_state({turn(u.id, "user", "r", 1)}, DialogStateWrite{"sess-revoked", u.id, "r", 101});
+  auto deleted = store_->queue_turns_and_state({turn(u.id, "user", "d", 1)}, DialogStateWrite{"sess-deleted", u.id, "d", 101});
+  auto foreign = store_->queue_turns_and_state({turn(u.id, "user", "f", 1)}, DialogStateWrite{"sess-other", u.id, "f", 101});
+  auto ghost = store_->queue_turns_and_state({turn(777777, "user", "g", 1)}, DialogStateWrite{"sess-live", 777777, "g", 101});
+  auto failed = store_->queue_turns_and_state({turn(777777, "user", "x", 1)}, DialogStateWrite{"sess-live", u.id, "x", 101});
+  auto kept = store_->queue_turns_and_state({turn(u.id, "user", "k", 1)}, DialogStateWrite{"sess-live", u.id, "k", 101});
+  for (auto* t : {&revoked, &deleted, &foreign, &kept}) {
+    auto ids = (*t)->wait();
+    EXPECT_TRUE(ids) << ids.error().detail;
+  }
+  for (auto* t : {&ghost, &failed}) {
+    auto ids = (*t)->wait();
+    ASSERT_FALSE(ids);
+    EXPECT_EQ(ids.error().code, Errc::not_found);
+  }
+  EXPECT_EQ(*store_->load_dialog_state("sess-revoked"), "");
+  EXPECT_EQ(*store_->load_dialog_state("sess-deleted"), "");
+  EXPECT_EQ(*store_->load_dialog_state("sess-other"), "theirs");
+  EXPECT_EQ(*store_->load_dialog_state("sess-live"), "k");
+  EXPECT_EQ(store_->history(u.id, 10, 0)->size(), 4u);
+
+  // Alone, a failed caller's state is not written either.
+  auto alone = store_->queue_turns_and_state({turn(777777, "user", "y", 2)}, DialogStateWrite{"sess-live", u.id, "y", 102});
+  EXPECT_FALSE(alone->wait());
+  EXPECT_EQ(*store_->load_dialog_state("sess-live"), "k");
+}
+
+// Of the states queued for one session before any was committed (one group, or several),
+// the last queued is the one kept; each session keeps its own.
+TEST_P(StoreTest, LastQueuedStateOfASessionWins) {
+  User u = make_user("last-state@example.com");
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-1", "h1")));
+  ASSERT_TRUE(store_->create_session(session_for(u.id, "sess-2", "h2")));
+  std::vector<std::shared_ptr<TurnCommit>> tickets;
+  for (int i = 0; i < 40; ++i) {
+    const std::string n = std::to_string(i);
+    tickets.push_back(store_->queue_turns_and_state({turn(u.id, "user", "one " + n, i)},
+                                                    DialogStateWrite{"sess-1", u.id, "one " + n, 100 + i}));
+    tickets.push_back(store_->queue_turns_and_state({turn(u.id, "user", "two " + n, i)},
+                                                    DialogStateWrite{"sess-2", u.id, "two " + n, 100 + i}));
+  }
+  for (auto& t : tickets) {
+    auto ids = t->wait();
+    ASSERT_TRUE(ids) << ids.error().detail;
+  }
+  EXPECT_EQ(*store_->load_dialog_state("sess-1"), "one 39");
+  EXPECT_EQ(*store_->load_dialog_state("sess-2"), "two 39");
+  EXPECT_EQ(store_->history(u.id, 100, 0)->size(), 80u);
 }
 
 }  // namespace
