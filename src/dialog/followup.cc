@@ -295,6 +295,25 @@ std::optional<Fragment> merge_fragment(const nlu::Parser& parser, const skills::
   return std::nullopt;
 }
 
+std::optional<Fragment> restated_change(const Recent& recent, std::string_view text, const nlu::ParseResult& parsed) {
+  if (parsed.intent != recent.skill) return std::nullopt;
+  static const std::vector<std::string> lead{"please", "actually", "no", "ok", "okay", "can", "could", "would", "you"};
+  static const std::vector<std::string> verbs{"change", "update", "edit", "move", "reschedule", "shift"};
+  auto w = words_of(text);
+  std::size_t i = 0;
+  while (i < w.size() && contains(lead, w[i])) ++i;
+  if (i == w.size() || !contains(verbs, w[i])) return std::nullopt;
+  Fragment out{recent.slots, true};
+  bool said = false;
+  for (const auto& [name, slot] : parsed.slots)
+    if (nlu::has_value(slot.value)) {
+      out.slots[name] = slot;
+      said = true;
+    }
+  if (!said) return std::nullopt;
+  return out;
+}
+
 std::string choice_question(const skills::Registry& registry, const std::vector<std::string>& names) {
   std::vector<std::string> parts;
   for (const auto& n : names)

@@ -88,6 +88,12 @@ std::optional<Fragment> merge_fragment(const nlu::Parser& parser, const skills::
                                     const Recent& recent, std::string_view text,
                                     const nlu::ParseResult& parsed, const nlu::Context& ctx);
 
+// "change my reminder to 6 pm", "move my alarm to 7:30": the last request's skill said
+// again (as `parsed`) after a verb of change, with a value. The last request's slots with
+// the values said now, as a change; nullopt for anything else ("set an alarm for 8" is a
+// new alarm).
+std::optional<Fragment> restated_change(const Recent& recent, std::string_view text, const nlu::ParseResult& parsed);
+
 // The question of an ask-back, from the skills' descriptions: "Do you want to place a
 // phone call, or send a text message?".
 std::string choice_question(const skills::Registry& registry, const std::vector<std::string>& skills);

@@ -113,7 +113,9 @@ class Turn {
       return complete(*skill, std::move(*slots), &others);
     }
     if (st_.question) return std::nullopt;  // an open question takes the words as its answer
-    if (auto fragment = merge_fragment(deps_.parser, *skill, *st_.recent, text_, p, loaded_.context)) {
+    auto fragment = restated_change(*st_.recent, text_, p);
+    if (!fragment) fragment = merge_fragment(deps_.parser, *skill, *st_.recent, text_, p, loaded_.context);
+    if (fragment) {
       std::optional<Change> change;
       if (fragment->changes) {
         change = Change{st_.recent->action_id, st_.recent->reminder_id};

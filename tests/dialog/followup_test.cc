@@ -131,6 +131,36 @@ TEST_F(FollowupTest, AnotherAlarmReplacesNothing) {
   EXPECT_EQ(replaced(fresh), "<none>") << fresh.message;
 }
 
+// The change said as a whole request of the same skill changes the same reminder.
+TEST_F(FollowupTest, ChangeMyReminderChangesTheOneJustSet) {
+  auto set = say("remind me to call the bank at 5 pm");
+  ASSERT_EQ(name(set), "reminder") << set.message;
+  auto changed = say("change my reminder to 6 pm");
+  EXPECT_EQ(name(changed), "reminder") << changed.message;
+  EXPECT_EQ(param(changed, "text"), "call the bank");
+  EXPECT_EQ(replaced(changed), set.action->id);
+  auto stored = world_.store->reminders(world_.user_id).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].datetime, "2026-11-25T18:00");
+}
+
+TEST_F(FollowupTest, MoveMyAlarmMovesTheOneJustSet) {
+  auto set = say("set an alarm for 7");
+  ASSERT_EQ(name(set), "alarm") << set.message;
+  auto moved = say("move my alarm to 7:30");
+  EXPECT_EQ(param(moved, "time"), "07:30") << moved.message;
+  EXPECT_EQ(replaced(moved), set.action->id);
+}
+
+TEST_F(FollowupTest, MakeItChangesTheTimer) {
+  auto set = say("set a timer for 5 minutes");
+  ASSERT_EQ(name(set), "timer") << set.message;
+  auto changed = say("make it 10 minutes");
+  EXPECT_EQ(param(changed, "duration_seconds"), "600") << changed.message;
+  EXPECT_EQ(replaced(changed), set.action->id);
+  EXPECT_EQ(changed.message, "OK, I changed the timer to 10 minutes.");
+}
+
 TEST_F(FollowupTest, AndTomorrowKeepsThePlace) {
   auto now = say("what's the weather like in Lisbon");
   ASSERT_EQ(name(now), "weather") << now.message;
