@@ -37,6 +37,10 @@ struct Action {
   // The stored contact's phone for a call or message: params' "number".
   std::optional<std::string> number;
   bool needs_confirmation = false;
+  // The id of the action this one changes: a follow-up ("make it 7:30") to the last
+  // request. The app changes what it did for that one (moves the alarm) instead of doing
+  // it a second time. Absent for a new request.
+  std::optional<std::string> replaces;
   friend bool operator==(const Action&, const Action&) = default;
 };
 

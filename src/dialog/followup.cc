@@ -133,11 +133,16 @@ const std::vector<std::vector<std::string>>& markers() {
   return m;
 }
 
+// "and X", "also X", "plus X": one more of what the last request did, not a correction.
+bool adds(const std::vector<std::string>& marker) {
+  return marker.size() == 1 && (marker[0] == "and" || marker[0] == "also" || marker[0] == "plus");
+}
+
 // Whether the fragment's words may fill a free-text slot: an explicit "and X", "what
 // about X" only.
 bool adds_words(const std::vector<std::string>& marker) {
   if (marker.size() == 2) return marker[1] == "about";
-  return marker.size() == 1 && (marker[0] == "and" || marker[0] == "also" || marker[0] == "plus");
+  return adds(marker);
 }
 
 // Free words that can stand for a value the last request had ("and eggs"): a few words,
@@ -247,7 +252,7 @@ std::optional<Slots> other_contact(std::string_view text, Recent& recent) {
   return recent.slots;
 }
 
-std::optional<Slots> merge_fragment(const nlu::Parser& parser, const skills::Skill& skill,
+std::optional<Fragment> merge_fragment(const nlu::Parser& parser, const skills::Skill& skill,
                                     const Recent& recent, std::string_view text,
                                     const nlu::ParseResult& parsed, const nlu::Context& ctx) {
   auto w = words_of(text);
@@ -282,12 +287,31 @@ std::optional<Slots> merge_fragment(const nlu::Parser& parser, const skills::Ski
       for (const auto& t : tries) {
         auto value = parser.parse_slot(def, t, ctx);
         if (!value) continue;
-        Slots out = recent.slots;
-        out[def.name] = std::move(*value);
+        Fragment out{recent.slots, !adds(marker)};
+        out.slots[def.name] = std::move(*value);
         return out;
       }
     }
   return std::nullopt;
+}
+
+std::optional<Fragment> restated_change(const Recent& recent, std::string_view text, const nlu::ParseResult& parsed) {
+  if (parsed.intent != recent.skill) return std::nullopt;
+  static const std::vector<std::string> lead{"please", "actually", "no", "ok", "okay", "can", "could", "would", "you"};
+  static const std::vector<std::string> verbs{"change", "update", "edit", "move", "reschedule", "shift"};
+  auto w = words_of(text);
+  std::size_t i = 0;
+  while (i < w.size() && contains(lead, w[i])) ++i;
+  if (i == w.size() || !contains(verbs, w[i])) return std::nullopt;
+  Fragment out{recent.slots, true};
+  bool said = false;
+  for (const auto& [name, slot] : parsed.slots)
+    if (nlu::has_value(slot.value)) {
+      out.slots[name] = slot;
+      said = true;
+    }
+  if (!said) return std::nullopt;
+  return out;
 }
 
 std::string choice_question(const skills::Registry& registry, const std::vector<std::string>& names) {

@@ -14,6 +14,7 @@
 #include "skills/registry.h"
 #include "store/store.h"
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,11 @@ struct Recent {
   // first): what "no, the other one" picks from.
   std::string contact_slot;
   std::vector<std::string> other_contacts;
+  // What it left behind, for a follow-up that changes it ("make it 6 pm"): the id of the
+  // action given ("" for none, or while it waits for "yes"), and the reminder stored
+  // (store::Reminder::id, 0 for none). The change updates these instead of adding more.
+  std::string action_id;
+  std::int64_t reminder_id = 0;
   friend bool operator==(const Recent&, const Recent&) = default;
 };
 
@@ -67,12 +73,26 @@ void merge_said(const skills::Skill& skill, const Slots& said, Slots& into, std:
 // when the words are not that or there is no other candidate.
 std::optional<Slots> other_contact(std::string_view text, Recent& recent);
 
+// A fragment merged into the last request's slots. `changes`: it corrects the request
+// ("make it 7:30", "actually at 6", a bare "7:30") rather than adding to it ("and eggs",
+// "and tomorrow?"), so what the request set is changed, not set a second time.
+struct Fragment {
+  Slots slots;
+  bool changes = false;
+};
+
 // The last request's slots with `text` merged in as a fragment, or nullopt when `text`
 // (parsed as `parsed`) is not a fragment of it. A bare value is taken only for a typed
 // slot; free words ("and eggs") only after "and", "also" or "plus".
-std::optional<Slots> merge_fragment(const nlu::Parser& parser, const skills::Skill& skill,
+std::optional<Fragment> merge_fragment(const nlu::Parser& parser, const skills::Skill& skill,
                                     const Recent& recent, std::string_view text,
                                     const nlu::ParseResult& parsed, const nlu::Context& ctx);
+
+// "change my reminder to 6 pm", "move my alarm to 7:30": the last request's skill said
+// again (as `parsed`) after a verb of change, with a value. The last request's slots with
+// the values said now, as a change; nullopt for anything else ("set an alarm for 8" is a
+// new alarm).
+std::optional<Fragment> restated_change(const Recent& recent, std::string_view text, const nlu::ParseResult& parsed);
 
 // The question of an ask-back, from the skills' descriptions: "Do you want to place a
 // phone call, or send a text message?".

@@ -44,6 +44,7 @@ json::object answer_json(const Answer& a) {
                         {"params", std::move(params)},
                         {"needs_confirmation", a.action->needs_confirmation}};
     if (a.action->number) action["number"] = *a.action->number;
+    if (a.action->replaces) action["replaces"] = *a.action->replaces;
     o["action"] = std::move(action);
   }
   return o;
@@ -127,6 +128,7 @@ Answer answer_of(const json::object& o) {
       action.params.emplace_back(text(pair[0]), value_of(object(pair[1])));
     }
     if (const json::value* n = ao.if_contains("number")) action.number = text(*n);
+    if (const json::value* r = ao.if_contains("replaces")) action.replaces = text(*r);
     a.action = std::move(action);
   }
   return a;
@@ -175,6 +177,9 @@ DialogState state_of(const json::object& o) {
     r.slots = slots_of(object(field(ro, "slots")));
     r.contact_slot = text(field(ro, "contact_slot"));
     r.other_contacts = texts_of(array(field(ro, "other_contacts")));
+    // Absent in a state saved before changes were remembered.
+    if (const json::value* a = ro.if_contains("action_id")) r.action_id = text(*a);
+    if (const json::value* m = ro.if_contains("reminder_id")) r.reminder_id = integer(*m);
     st.recent = std::move(r);
   }
   if (const json::value* lc = o.if_contains("last_contact")) st.last_contact = text(*lc);
@@ -202,11 +207,15 @@ std::string encode_state(const DialogState& state, std::int64_t user_id, std::in
     for (const auto& [id, name] : state.issued) issued.push_back(json::array{json::string(id), json::string(name)});
     o["issued"] = std::move(issued);
   }
-  if (state.recent)
-    o["recent"] = json::object{{"skill", state.recent->skill},
-                               {"slots", slots_json(state.recent->slots)},
-                               {"contact_slot", state.recent->contact_slot},
-                               {"other_contacts", texts_json(state.recent->other_contacts)}};
+  if (state.recent) {
+    json::object r{{"skill", state.recent->skill},
+                   {"slots", slots_json(state.recent->slots)},
+                   {"contact_slot", state.recent->contact_slot},
+                   {"other_contacts", texts_json(state.recent->other_contacts)}};
+    if (!state.recent->action_id.empty()) r["action_id"] = state.recent->action_id;
+    if (state.recent->reminder_id != 0) r["reminder_id"] = state.recent->reminder_id;
+    o["recent"] = std::move(r);
+  }
   if (!state.last_contact.empty()) o["last_contact"] = state.last_contact;
   if (state.choice)
     o["choice"] = json::object{{"skills", texts_json(state.choice->skills)}, {"slots", slots_json(state.choice->slots)}};

@@ -106,15 +106,28 @@ std::string say_slot_value(const skills::SlotDef* def, const nlu::SlotValue& val
   return say_number(*number);
 }
 
-std::string fill_response(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
-                          const LocalTime& today) {
-  if (skill.responses.empty()) return "OK.";
-  for (const auto& r : skill.responses) {
+namespace {
+std::string fill_first(const std::vector<std::string>& alternatives, const skills::Skill& skill,
+                       const std::map<std::string, nlu::Slot>& slots, const LocalTime& today) {
+  if (alternatives.empty()) return "OK.";
+  for (const auto& r : alternatives) {
     bool complete = true;
     for (const auto& p : placeholders(r)) complete = complete && has_value(slots, p.name);
     if (complete) return fill(r, skill, slots, today);
   }
-  return fill(skill.responses.front(), skill, slots, today);
+  return fill(alternatives.front(), skill, slots, today);
+}
+}  // namespace
+
+std::string fill_response(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
+                          const LocalTime& today) {
+  return fill_first(skill.responses, skill, slots, today);
+}
+
+std::string fill_changed(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
+                         const LocalTime& today) {
+  if (skill.changed.empty()) return fill_response(skill, slots, today);
+  return fill_first(skill.changed, skill, slots, today);
 }
 
 }  // namespace hark::dialog

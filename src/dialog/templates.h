@@ -20,4 +20,9 @@ std::string say_slot_value(const skills::SlotDef* def, const nlu::SlotValue& val
 std::string fill_response(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
                           const LocalTime& today);
 
+// The same from skill.changed, the answer to a follow-up that changed the action just
+// given ("OK, I moved the alarm to 7:30 AM."); skill.responses when it has none.
+std::string fill_changed(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
+                         const LocalTime& today);
+
 }  // namespace hark::dialog

@@ -113,18 +113,37 @@ class Turn {
       return complete(*skill, std::move(*slots), &others);
     }
     if (st_.question) return std::nullopt;  // an open question takes the words as its answer
-    if (auto slots = merge_fragment(deps_.parser, *skill, *st_.recent, text_, p, loaded_.context)) {
+    auto fragment = restated_change(*st_.recent, text_, p);
+    if (!fragment) fragment = merge_fragment(deps_.parser, *skill, *st_.recent, text_, p, loaded_.context);
+    if (fragment) {
+      std::optional<Change> change;
+      if (fragment->changes) {
+        change = Change{st_.recent->action_id, st_.recent->reminder_id};
+        // An action still waiting for "yes" was never done: there is nothing to replace.
+        if (st_.pending && st_.pending->action && st_.pending->action->id == change->action_id)
+          change->action_id.clear();
+      }
       st_.pending.reset();  // the changed request replaces the one waiting for "yes"
-      return complete(*skill, std::move(*slots));
+      return complete(*skill, std::move(fragment->slots), nullptr, change ? &*change : nullptr);
     }
     return std::nullopt;
   }
 
-  void remember(const skills::Skill& skill, const Slots& slots, std::vector<std::string> others) {
-    if (auto r = recent_of(skill, slots, std::move(others))) {
-      if (!r->contact_slot.empty()) st_.last_contact = contact_of(*r);
-      st_.recent = std::move(*r);
-    }
+  // What a follow-up that corrects the last request changes (Recent's action_id and
+  // reminder_id).
+  struct Change {
+    std::string action_id;
+    std::int64_t reminder_id = 0;
+  };
+
+  // The request just completed, for follow-ups; nullptr when the skill leaves the memory
+  // as it was.
+  Recent* remember(const skills::Skill& skill, const Slots& slots, std::vector<std::string> others) {
+    auto r = recent_of(skill, slots, std::move(others));
+    if (!r) return nullptr;
+    if (!r->contact_slot.empty()) st_.last_contact = contact_of(*r);
+    st_.recent = std::move(*r);
+    return &*st_.recent;
   }
 
   bool is_new_command(const nlu::ParseResult& p) const {
@@ -159,8 +178,9 @@ class Turn {
 
   // Asks for the next missing required slot, or answers / builds the action.
   // `kept`: the other contacts to remember instead of those found now ("the other one").
+  // `change`: the request corrects the last one, whose action and reminder it replaces.
   Result<Answer> complete(const skills::Skill& skill, std::map<std::string, nlu::Slot> slots,
-                          const std::vector<std::string>* kept = nullptr) {
+                          const std::vector<std::string>* kept = nullptr, const Change* change = nullptr) {
     std::vector<std::string> others;
     resolve_contacts(skill, text_, slots, st_.last_contact, loaded_.contacts, others);
     for (const auto& def : skill.slots) {
@@ -173,7 +193,7 @@ class Turn {
         return Answer{q, std::nullopt, skill.name, true};
       }
     }
-    remember(skill, slots, kept ? *kept : std::move(others));
+    Recent* recent = remember(skill, slots, kept ? *kept : std::move(others));
     LocalTime today = local_time(loaded_.context.now, timezone_).value_or(LocalTime{});
     if (skill.action.empty()) {
       AnswerContext ctx{user_id_, &deps_.store, &deps_.skills, &deps_.random, loaded_.context.now, timezone_,
@@ -182,21 +202,33 @@ class Turn {
       if (!said) return said.error();
       return Answer{said->value_or(fill_response(skill, slots, today)), std::nullopt, skill.name};
     }
-    return act(skill, slots, today);
+    return act(skill, slots, today, change, recent);
   }
 
+  // The action of a completed request. A `change` names the action it replaces and
+  // updates the reminder the last request stored instead of storing another; `recent`
+  // (the memory of this request) keeps what this one left behind for the next change.
   Result<Answer> act(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
-                     const LocalTime& today) {
+                     const LocalTime& today, const Change* change, Recent* recent) {
     Action action{make_id("act_"), skill.action, {}, std::nullopt, skill.needs_confirmation};
     for (const auto& def : skill.slots)
       if (has_value(slots, def.name)) action.params.emplace_back(def.name, slots.at(def.name).value);
     action.number = phone_number(skill, action);
+    if (change && !change->action_id.empty()) action.replaces = change->action_id;
+    std::int64_t reminder_id = 0;
     if (skill.name == "reminder") {
-      if (auto stored = remember(action); !stored) return stored.error();
+      auto stored = store_reminder(action, change ? change->reminder_id : 0);
+      if (!stored) return stored.error();
+      reminder_id = *stored;
+    }
+    if (recent) {
+      recent->action_id = action.id;
+      recent->reminder_id = reminder_id;
     }
     st_.issued.emplace_back(action.id, skill.action);
     if (st_.issued.size() > kIssuedRemembered) st_.issued.pop_front();
-    Answer out{fill_response(skill, slots, today), std::move(action), skill.name};
+    std::string message = change ? fill_changed(skill, slots, today) : fill_response(skill, slots, today);
+    Answer out{std::move(message), std::move(action), skill.name};
     if (skill.needs_confirmation) {
       out.expects_reply = true;
       st_.pending = out;
@@ -227,18 +259,27 @@ class Turn {
     return std::nullopt;
   }
 
-  // reminder_list reads back what the reminder skill set, so the backend keeps a copy.
-  Result<void> remember(const Action& action) {
+  // reminder_list reads back what the reminder skill set, so the backend keeps a copy:
+  // reminder `replaced` of this user changed (a follow-up "make it 6 pm"), or a new one.
+  // The id of the reminder kept, 0 for none.
+  Result<std::int64_t> store_reminder(const Action& action, std::int64_t replaced) {
     const std::string* text = param_text(action, "text");
     const std::string* when = param_text(action, "datetime");
-    if (!text || !when) return {};
+    if (!text || !when) return std::int64_t{0};
     store::Reminder r;
+    r.id = replaced;
     r.text = *text;
     r.datetime = *when;
     r.created_at = deps_.clock.unix_now();
+    if (replaced != 0) {
+      auto changed = deps_.store.update_reminder(user_id_, r);
+      if (!changed) return store_failure(changed.error());
+      if (*changed) return replaced;
+      // Gone since (the user's data erased): the changed reminder is stored anew.
+    }
     auto id = deps_.store.add_reminder(user_id_, r);
     if (!id) return store_failure(id.error());
-    return {};
+    return *id;
   }
 
   const Deps& deps_;

@@ -114,8 +114,10 @@ json::object action_json(const dialog::Action& a) {
   json::object params;
   for (const auto& [name, value] : a.params) params[name] = slot_value_json(value);
   if (a.number) params["number"] = *a.number;
-  return json::object{{"id", a.id}, {"name", a.name}, {"params", std::move(params)},
-                      {"needs_confirmation", a.needs_confirmation}};
+  json::object out{{"id", a.id}, {"name", a.name}, {"params", std::move(params)},
+                   {"needs_confirmation", a.needs_confirmation}};
+  if (a.replaces) out["replaces"] = *a.replaces;
+  return out;
 }
 
 std::string action_text(const dialog::Action& a) { return json::serialize(action_json(a)); }

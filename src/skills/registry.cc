@@ -26,7 +26,7 @@ namespace {
 
 const std::set<std::string> kSkillKeys = {"name",  "description", "action",   "needs_confirmation",
                                           "slots", "rules",       "sentences", "response",
-                                          "ask",   "examples",    "training"};
+                                          "changed", "ask",   "examples",    "training"};
 const std::set<std::string> kSlotKeys = {"type", "values", "required", "unit"};
 
 int line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
@@ -254,6 +254,12 @@ class FileParser {
       for (std::size_t i = 0; i < sk.responses.size(); ++i)
         for (auto& s : response_slots(sk.responses[i]))
           if (!sk.find_slot(s)) fail(r.IsSequence() ? r[i] : r, "response uses unknown slot {" + s + "}");
+    }
+    if (auto r = root["changed"]) {
+      sk.changed = string_list(r, "changed");
+      for (std::size_t i = 0; i < sk.changed.size(); ++i)
+        for (auto& s : response_slots(sk.changed[i]))
+          if (!sk.find_slot(s)) fail(r.IsSequence() ? r[i] : r, "changed uses unknown slot {" + s + "}");
     }
     if (auto a = root["ask"]) {
       if (!a.IsMap()) fail(a, "ask must be a mapping of slot: question");

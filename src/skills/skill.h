@@ -38,6 +38,9 @@ struct Skill {
   // by hand (sentence_grammar() reads it then).
   std::vector<Phrase> grammar;
   std::vector<std::string> responses;        // alternatives; {slot} is replaced by its value
+  // Said instead of `responses` when a follow-up ("make it 7:30") changes the action just
+  // given; alternatives as in `responses`. Empty: `responses`.
+  std::vector<std::string> changed;
   std::map<std::string, std::string> ask;    // slot -> question when it is missing
   std::vector<std::string> examples;         // plain example requests (for GET /skills)
   // More plain requests of the skill, in many phrasings, that only the parser's statistical

@@ -89,6 +89,7 @@ const std::vector<pg::Prepared>& statements() {
       {"add_reminder",
        "INSERT INTO reminders (user_id, text, datetime, created_at) VALUES ($1, $2, $3, $4) "
        "RETURNING id"},
+      {"update_reminder", "UPDATE reminders SET text = $3, datetime = $4 WHERE id = $1 AND user_id = $2"},
       {"reminders",
        "SELECT id, text, datetime, created_at FROM reminders WHERE user_id = $1 "
        "ORDER BY datetime, id"},
@@ -416,6 +417,12 @@ class PostgresStore final : public Store {
   Result<std::int64_t> add_reminder(std::int64_t user_id, const Reminder& m) override {
     return pool_.run("cannot store the reminder", [&](pqxx::connection& c) -> Result<std::int64_t> {
       return exec(c, "add_reminder", user_id, m.text, m.datetime, m.created_at)[0][0].as<std::int64_t>();
+    });
+  }
+
+  Result<bool> update_reminder(std::int64_t user_id, const Reminder& m) override {
+    return pool_.run("cannot change the reminder", [&](pqxx::connection& c) -> Result<bool> {
+      return exec(c, "update_reminder", m.id, user_id, m.text, m.datetime).affected_rows() == 1;
     });
   }
 

@@ -446,6 +446,15 @@ class SqliteStore final : public Store {
     return s->last_insert_rowid();
   }
 
+  Result<bool> update_reminder(std::int64_t user_id, const Reminder& reminder) override {
+    std::lock_guard lock(writer_mutex_);
+    auto s = writer_.prepare("UPDATE reminders SET text = ?3, datetime = ?4 WHERE id = ?1 AND user_id = ?2");
+    if (!s) return s.error();
+    auto done = s->bind(1, reminder.id).bind(2, user_id).bind(3, reminder.text).bind(4, reminder.datetime).run();
+    if (!done) return done.error();
+    return s->changes() == 1;
+  }
+
   Result<std::vector<Reminder>> reminders(std::int64_t user_id) override {
     auto r = reader();
     auto s = r->prepare(

@@ -204,6 +204,10 @@ class Store {
   // Reminders, ordered by datetime.
   virtual Result<std::int64_t> add_reminder(std::int64_t user_id, const Reminder& reminder) = 0;
   virtual Result<std::vector<Reminder>> reminders(std::int64_t user_id) = 0;
+  // Gives the user's reminder `reminder.id` the text and datetime of `reminder` (its
+  // created_at stays). False when the user has no reminder with that id: another user's
+  // reminder is never changed.
+  virtual Result<bool> update_reminder(std::int64_t user_id, const Reminder& reminder) = 0;
 
   // The conversation's memory of one login session (pending confirmation, open slot
   // question, the context follow-ups use), an opaque text written by dialog; "" when none.

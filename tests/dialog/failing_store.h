@@ -87,6 +87,9 @@ class FailingStore final : public store::Store {
     return real_.add_reminder(u, r);
   }
   Result<std::vector<store::Reminder>> reminders(std::int64_t u) override { return real_.reminders(u); }
+  Result<bool> update_reminder(std::int64_t u, const store::Reminder& r) override {
+    return real_.update_reminder(u, r);
+  }
 
  private:
   static Error down() { return make_error(Errc::internal, "database is locked"); }

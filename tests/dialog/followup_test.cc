@@ -38,6 +38,13 @@ class FollowupTest : public ::testing::Test {
   static std::string name(const Reply& r) {
     return r.action ? r.action->name : "<no action>";
   }
+  // The id of the action a reply's action replaces, "<none>" when it replaces none.
+  static std::string replaced(const Reply& r) {
+    if (!r.action) return "<no action>";
+    const json::object action = server::action_json(*r.action);
+    auto it = action.find("replaces");
+    return it == action.end() ? "<none>" : std::string(it->value().as_string());
+  }
   static bool needs_confirmation(const Reply& r) { return r.action && r.action->needs_confirmation; }
   void contacts(std::vector<store::Contact> list) { ASSERT_TRUE(world_.store->put_contacts(world_.user_id, list)); }
 
@@ -96,6 +103,64 @@ TEST_F(FollowupTest, MakeItChangesTheAlarmTime) {
   EXPECT_EQ(param(changed, "time"), "06:45");
 }
 
+// The alarm analogue: the alarm just set is moved, not joined by a second one.
+TEST_F(FollowupTest, MakeItMovesTheAlarmInsteadOfSettingASecond) {
+  auto set = say("set an alarm for 7");
+  ASSERT_EQ(name(set), "alarm") << set.message;
+  EXPECT_EQ(replaced(set), "<none>");
+  auto moved = say("make it 7:30");
+  EXPECT_EQ(name(moved), "alarm") << moved.message;
+  EXPECT_EQ(param(moved, "time"), "07:30");
+  EXPECT_EQ(replaced(moved), set.action->id);
+  EXPECT_EQ(moved.message, "OK, I moved the alarm to 7:30 AM.");
+  auto again = say("actually 8");
+  EXPECT_EQ(param(again, "time"), "08:00") << again.message;
+  EXPECT_EQ(replaced(again), moved.action->id);
+}
+
+// "and 8" asks for one more alarm, and a request said in full is a new one: neither
+// replaces the alarm before it.
+TEST_F(FollowupTest, AnotherAlarmReplacesNothing) {
+  ASSERT_EQ(name(say("set an alarm for 7")), "alarm");
+  auto more = say("and 8");
+  EXPECT_EQ(name(more), "alarm") << more.message;
+  EXPECT_EQ(param(more, "time"), "08:00");
+  EXPECT_EQ(replaced(more), "<none>");
+  EXPECT_EQ(more.message, "Alarm set for 8 AM.");
+  auto fresh = say("set an alarm for 9");
+  EXPECT_EQ(replaced(fresh), "<none>") << fresh.message;
+}
+
+// The change said as a whole request of the same skill changes the same reminder.
+TEST_F(FollowupTest, ChangeMyReminderChangesTheOneJustSet) {
+  auto set = say("remind me to call the bank at 5 pm");
+  ASSERT_EQ(name(set), "reminder") << set.message;
+  auto changed = say("change my reminder to 6 pm");
+  EXPECT_EQ(name(changed), "reminder") << changed.message;
+  EXPECT_EQ(param(changed, "text"), "call the bank");
+  EXPECT_EQ(replaced(changed), set.action->id);
+  auto stored = world_.store->reminders(world_.user_id).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].datetime, "2026-11-25T18:00");
+}
+
+TEST_F(FollowupTest, MoveMyAlarmMovesTheOneJustSet) {
+  auto set = say("set an alarm for 7");
+  ASSERT_EQ(name(set), "alarm") << set.message;
+  auto moved = say("move my alarm to 7:30");
+  EXPECT_EQ(param(moved, "time"), "07:30") << moved.message;
+  EXPECT_EQ(replaced(moved), set.action->id);
+}
+
+TEST_F(FollowupTest, MakeItChangesTheTimer) {
+  auto set = say("set a timer for 5 minutes");
+  ASSERT_EQ(name(set), "timer") << set.message;
+  auto changed = say("make it 10 minutes");
+  EXPECT_EQ(param(changed, "duration_seconds"), "600") << changed.message;
+  EXPECT_EQ(replaced(changed), set.action->id);
+  EXPECT_EQ(changed.message, "OK, I changed the timer to 10 minutes.");
+}
+
 TEST_F(FollowupTest, AndTomorrowKeepsThePlace) {
   auto now = say("what's the weather like in Lisbon");
   ASSERT_EQ(name(now), "weather") << now.message;
@@ -120,6 +185,88 @@ TEST_F(FollowupTest, AtGivesTheReminderItsTime) {
   EXPECT_EQ(name(set), "reminder") << set.message;
   EXPECT_EQ(param(set, "text"), "water the plants");
   EXPECT_EQ(param(set, "datetime"), "2026-11-25T18:00");
+}
+
+// Issue 13: the time said after a reminder's text completes that one reminder.
+TEST_F(FollowupTest, RemindThenAtStoresOneReminder) {
+  auto asked = say("remind me to call the bank");
+  ASSERT_TRUE(asked.expects_reply) << asked.message;
+  auto set = say("at 5 pm");
+  EXPECT_EQ(name(set), "reminder") << set.message;
+  EXPECT_EQ(param(set, "text"), "call the bank");
+  EXPECT_EQ(param(set, "datetime"), "2026-11-25T17:00");
+  auto stored = world_.store->reminders(world_.user_id).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].text, "call the bank");
+  EXPECT_EQ(stored[0].datetime, "2026-11-25T17:00");
+}
+
+// Issue 13: a change to the reminder just set changes it; the user never has two.
+TEST_F(FollowupTest, MakeItChangesTheReminderInsteadOfAddingOne) {
+  auto set = say("remind me to call the bank at 5 pm");
+  ASSERT_EQ(name(set), "reminder") << set.message;
+  ASSERT_EQ(world_.store->reminders(world_.user_id).value().size(), 1u);
+  auto changed = say("make it 6 pm");
+  EXPECT_EQ(name(changed), "reminder") << changed.message;
+  EXPECT_EQ(param(changed, "text"), "call the bank");
+  EXPECT_EQ(param(changed, "datetime"), "2026-11-25T18:00");
+  // The app is told which action this one changes, and the answer says it changed.
+  EXPECT_EQ(replaced(changed), set.action->id);
+  EXPECT_EQ(changed.message, "OK, I changed the reminder to today at 6 PM.");
+  auto stored = world_.store->reminders(world_.user_id).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].text, "call the bank");
+  EXPECT_EQ(stored[0].datetime, "2026-11-25T18:00");
+}
+
+// A second change changes the same reminder again, and names the action it replaces now.
+TEST_F(FollowupTest, ASecondChangeChangesTheSameReminder) {
+  ASSERT_EQ(name(say("remind me to call the bank at 5 pm")), "reminder");
+  auto first = say("make it 6 pm");
+  ASSERT_EQ(name(first), "reminder") << first.message;
+  auto second = say("change it to 7 pm");
+  EXPECT_EQ(name(second), "reminder") << second.message;
+  EXPECT_EQ(replaced(second), first.action->id);
+  auto stored = world_.store->reminders(world_.user_id).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].datetime, "2026-11-25T19:00");
+}
+
+// The reminder completed by its question ("remind me to ..." then "at 5 pm") is the one a
+// change changes.
+TEST_F(FollowupTest, AReminderGivenItsTimeIsTheOneAChangeChanges) {
+  ASSERT_TRUE(say("remind me to call the bank").expects_reply);
+  auto set = say("at 5 pm");
+  ASSERT_EQ(name(set), "reminder") << set.message;
+  auto changed = say("make it 6 pm");
+  EXPECT_EQ(replaced(changed), set.action->id) << changed.message;
+  auto stored = world_.store->reminders(world_.user_id).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].text, "call the bank");
+  EXPECT_EQ(stored[0].datetime, "2026-11-25T18:00");
+}
+
+// Another user's "make it 6 pm" has no reminder of this user to change.
+TEST_F(FollowupTest, AChangeNeverReachesAnotherUsersReminder) {
+  ASSERT_EQ(name(say("remind me to call the bank at 5 pm")), "reminder");
+  auto other = world_.store->create_user("bo@example.com", "Bo", "hash", world_.clock.unix_now()).value().id;
+  Conversation theirs(*world_.engine, other);
+  auto r = say_to(theirs, "make it 6 pm");
+  EXPECT_NE(name(r), "reminder") << r.message;
+  EXPECT_TRUE(world_.store->reminders(other).value().empty());
+  auto mine = world_.store->reminders(world_.user_id).value();
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].datetime, "2026-11-25T17:00");
+}
+
+TEST_F(FollowupTest, ActuallyAtChangesTheReminderInsteadOfAddingOne) {
+  ASSERT_EQ(name(say("remind me to call the bank at 5 pm")), "reminder");
+  auto changed = say("actually at 6");
+  EXPECT_EQ(name(changed), "reminder") << changed.message;
+  EXPECT_EQ(param(changed, "datetime"), "2026-11-25T18:00");
+  auto stored = world_.store->reminders(world_.user_id).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].datetime, "2026-11-25T18:00");
 }
 
 TEST_F(FollowupTest, TheOtherOnePicksTheOtherAnna) {

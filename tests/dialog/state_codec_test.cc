@@ -20,16 +20,17 @@ bool empty(const DialogState& s) {
 
 DialogState full_state() {
   DialogState s;
-  Action call{"act_1", "call", {{"target", nlu::Text{"Mom"}}}, std::string("+15550100"), true};
+  Action call{"act_1", "call", {{"target", nlu::Text{"Mom"}}}, std::string("+15550100"), true, std::nullopt};
   s.pending = Answer{"Calling Mom.", call, "call", true};
   Action plan{"act_2", "plan",
               {{"at", nlu::Time{"07:30"}}, {"day", nlu::Date{"2026-11-27"}}, {"when", nlu::DateTime{"2026-11-26T09:00"}},
                {"for", nlu::Duration{600}}, {"mins", nlu::Duration{45, true}}, {"n", nlu::Number{2.5}}, {"x", std::monostate{}}},
-              std::nullopt, false};
+              std::nullopt, false, std::string("act_0")};
   s.last = Answer{"Planned.", plan, "plan", false};
   s.question = DialogState::Question{"message", {{"target", nlu::Slot{nlu::Text{"Joe"}, "joe"}}}, "body", 1};
   s.issued = {{"act_1", "call"}, {"act_2", "plan"}};
-  s.recent = internal::Recent{"call", {{"target", nlu::Slot{nlu::Text{"Anna Smith"}, "anna"}}}, "target", {"Anna Jones"}};
+  s.recent = internal::Recent{"call", {{"target", nlu::Slot{nlu::Text{"Anna Smith"}, "anna"}}}, "target", {"Anna Jones"},
+                              "act_2", 41};
   s.last_contact = "Anna Smith";
   s.choice = internal::Choice{{"call", "message"}, {{"target", nlu::Slot{nlu::Text{"Anna Smith"}, "anna"}}}};
   return s;
@@ -60,6 +61,9 @@ TEST(StateCodec, RoundTripKeepsEveryFieldAndType) {
   EXPECT_EQ(back.recent->slots.at("target").value, nlu::SlotValue(nlu::Text{"Anna Smith"}));
   EXPECT_EQ(back.recent->contact_slot, "target");
   EXPECT_EQ(back.recent->other_contacts, std::vector<std::string>{"Anna Jones"});
+  EXPECT_EQ(back.recent->action_id, "act_2");
+  EXPECT_EQ(back.recent->reminder_id, 41);
+  EXPECT_EQ(back.last->action->replaces, std::optional<std::string>("act_0"));
   EXPECT_EQ(back.last_contact, "Anna Smith");
   ASSERT_TRUE(back.choice);
   EXPECT_EQ(back.choice->skills, (std::vector<std::string>{"call", "message"}));
@@ -194,6 +198,25 @@ TEST_F(LoginSessionMemoryTest, AFollowUpAfterAReconnectUsesTheEarlierRequest) {
   auto items = world_.store->list_items(world_.user_id, "shopping");
   ASSERT_TRUE(items);
   EXPECT_EQ(items->size(), 2u);
+}
+
+// A change after a reconnect changes the reminder set before it, and names its action.
+TEST_F(LoginSessionMemoryTest, AChangeAfterAReconnectChangesTheSameReminder) {
+  std::string id;
+  {
+    Conversation first(*world_.engine, world_.user_id, "sess-1");
+    auto set = first.on_utterance("remind me to call the bank at 5 pm", "t1");
+    ASSERT_TRUE(set && set->action);
+    id = set->action->id;
+  }
+  Conversation again(*world_.engine, world_.user_id, "sess-1");
+  auto changed = again.on_utterance("make it 6 pm", "t2");
+  ASSERT_TRUE(changed);
+  ASSERT_TRUE(changed->action) << changed->message;
+  EXPECT_EQ(changed->action->replaces, std::optional<std::string>(id));
+  auto stored = world_.store->reminders(world_.user_id).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].datetime, "2026-11-25T18:00");
 }
 
 // Two connections of one login open at once (a phone and a tablet): what one says after the

@@ -105,6 +105,32 @@ TEST_F(FollowupE2E, AtGivesTheReminderItsTime) {
   EXPECT_TRUE(param(set, "datetime").ends_with("T17:00")) << dump(set);
 }
 
+// Issue 13: a change to the reminder just set changes it; the user never has two, and
+// the app is told which action the new one replaces.
+TEST_F(FollowupE2E, MakeItChangesTheReminder) {
+  auto set = ask("remind me to call the bank at 5 pm");
+  ASSERT_EQ(action_name(set), "reminder") << dump(set);
+  auto changed = ask("make it 6 pm");
+  EXPECT_EQ(action_name(changed), "reminder") << dump(changed);
+  EXPECT_EQ(param(changed, "text"), "call the bank") << dump(changed);
+  EXPECT_TRUE(param(changed, "datetime").ends_with("T18:00")) << dump(changed);
+  EXPECT_EQ(str(action_of(changed), "replaces"), str(action_of(set), "id")) << dump(changed);
+  EXPECT_NE(str(changed, "message").find("changed"), std::string::npos) << dump(changed);
+  auto read = ask("what are my reminders");
+  std::string said = str(read, "message");
+  EXPECT_NE(said.find("6 PM"), std::string::npos) << dump(read);
+  EXPECT_EQ(said.find("5 PM"), std::string::npos) << dump(read);
+}
+
+TEST_F(FollowupE2E, MakeItNamesTheAlarmItMoves) {
+  auto set = ask("set an alarm for 7");
+  ASSERT_EQ(action_name(set), "alarm") << dump(set);
+  EXPECT_FALSE(action_of(set).contains("replaces")) << dump(set);
+  auto moved = ask("make it 7:30");
+  EXPECT_EQ(param(moved, "time"), "07:30") << dump(moved);
+  EXPECT_EQ(str(action_of(moved), "replaces"), str(action_of(set), "id")) << dump(moved);
+}
+
 TEST_F(FollowupE2E, TheOtherOneCallsTheOtherAnna) {
   contacts(tokens_, {contact("Anna Smith", "+15550001111"), contact("Anna Jones", "+15550003333")});
   auto first = ask("call Anna");

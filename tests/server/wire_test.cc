@@ -20,7 +20,7 @@ dialog::Reply guide_reply() {
   r.id = "resp_1";
   r.turn_id = "turn_1";
   r.message = "Calling Mom.";
-  r.action = dialog::Action{"act_1", "call", {{"target", nlu::Text{"Mom"}}}, std::nullopt, true};
+  r.action = dialog::Action{"act_1", "call", {{"target", nlu::Text{"Mom"}}}, std::nullopt, true, std::nullopt};
   r.intent = "call";
   r.expects_reply = true;
   return r;
@@ -64,13 +64,21 @@ TEST(Wire, ActionParamsKeepTheirTypesAndOrder) {
                     {"level", nlu::Number{2.5}},
                     {"target", nlu::Text{"Mom"}},
                     {"none", std::monostate{}}},
-                   std::string("+15550100"), false};
+                   std::string("+15550100"), false, std::nullopt};
   EXPECT_EQ(action_text(a),
             R"({"id":"act_2","name":"plan","params":{"when":"2026-11-26T09:00","at":"07:30","day":"2026-11-27",)"
             R"("for":600,"mins":45,"level":2.5E0,"target":"Mom","none":null,"number":"+15550100"},)"
             R"("needs_confirmation":false})");
   EXPECT_EQ(json::value(action_json(a)), json::parse(action_text(a)));
   EXPECT_EQ(slot_value_json(nlu::Number{40}), json::value(40.0));
+}
+
+// A follow-up's action names the action it changes; a new one has no "replaces" key.
+TEST(Wire, AnActionThatChangesAnotherNamesIt) {
+  dialog::Action a{"act_3", "alarm", {{"time", nlu::Time{"07:30"}}}, std::nullopt, false, std::string("act_2")};
+  EXPECT_EQ(action_json(a).at("replaces"), "act_2");
+  a.replaces.reset();
+  EXPECT_FALSE(action_json(a).contains("replaces"));
 }
 
 TEST(Wire, ResponseWithoutActionHasNoActionKey) {

@@ -59,6 +59,15 @@ TEST(ParseSkill, ReadsAllFields) {
   EXPECT_EQ(s.source, "coffee.yaml");
 }
 
+// What a follow-up that changes the action says ("make it a small one").
+TEST(ParseSkill, ChangedResponseIsOptional) {
+  EXPECT_TRUE(parse_skill(kGood, "coffee.yaml").changed.empty());
+  Skill s = parse_skill(std::string(kGood) + "changed:\n  - \"Changed to a {size} {drink}.\"\n  - \"Changed.\"\n",
+                        "coffee.yaml");
+  EXPECT_EQ(s.changed, (std::vector<std::string>{"Changed to a {size} {drink}.", "Changed."}));
+  EXPECT_EQ(s.responses.size(), 1u);
+}
+
 TEST(ParseSkill, ClosedListPlainAndMapped) {
   Skill s = parse_skill(kGood, "coffee.yaml");
   const SlotDef* size = s.find_slot("size");
@@ -130,6 +139,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"name: a\nslots:\n  2x:\n    type: text\nsentences: [\"{2x}\"]\n", 3, "not a name"},
         BadCase{"name: a\nsentences: [hi]\nresponse: \"Hi {who}\"\n", 3, "unknown slot"},
         BadCase{"name: a\nsentences: [hi]\nask:\n  who: \"Who?\"\n", 4, "unknown slot"},
+        BadCase{"name: a\nsentences: [hi]\nchanged: \"Moved to {when}\"\n", 3, "unknown slot"},
         BadCase{"name: a\nsentences: [hi]\ncolour: red\n", 3, "unknown key"},
         BadCase{"name: a\nsentences: [hi\n", 3, ""},  // YAML syntax error at end of input
         BadCase{"description: x\nsentences: [hi]\n", 1, "missing key 'name'"},

@@ -557,6 +557,37 @@ TEST_P(StoreTest, RemindersComeOrderedByDatetime) {
   EXPECT_EQ((*got)[2].id, *late);
 }
 
+// A follow-up ("make it 6 pm") changes the reminder it names, and only the owner's.
+TEST_P(StoreTest, UpdateReminderChangesOnlyTheOwnersReminder) {
+  auto u = make_user("move@example.com");
+  auto other = make_user("move2@example.com");
+  auto mine = store_->add_reminder(u.id, {0, "call the bank", "2027-03-01T17:00", 5});
+  auto theirs = store_->add_reminder(other.id, {0, "feed the fish", "2027-03-01T08:00", 6});
+  ASSERT_TRUE(mine && theirs);
+
+  auto moved = store_->update_reminder(u.id, {*mine, "call the bank", "2027-03-01T18:00", 99});
+  ASSERT_TRUE(moved);
+  EXPECT_TRUE(*moved);
+  auto got = store_->reminders(u.id).value();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].id, *mine);
+  EXPECT_EQ(got[0].datetime, "2027-03-01T18:00");
+  EXPECT_EQ(got[0].created_at, 5);
+
+  // Another user's id, or one that does not exist: nothing changes.
+  auto foreign = store_->update_reminder(u.id, {*theirs, "mine now", "2027-03-02T09:00", 1});
+  ASSERT_TRUE(foreign);
+  EXPECT_FALSE(*foreign);
+  auto none = store_->update_reminder(u.id, {*theirs + *mine + 1000, "nothing", "2027-03-02T09:00", 1});
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+  auto kept = store_->reminders(other.id).value();
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].text, "feed the fish");
+  EXPECT_EQ(kept[0].datetime, "2027-03-01T08:00");
+  EXPECT_EQ(store_->reminders(u.id).value().size(), 1u);
+}
+
 // --- deletion and persistence ------------------------------------------------------------
 
 TEST_P(StoreTest, DeleteUserErasesEverythingOfTheirs) {
