@@ -133,16 +133,19 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
       if (vocabulary.count(w)) known.insert(w);
     }
   }
+  std::vector<std::string> unknown;  // a class tag is never spoken
+  for (const auto& w : vocabulary)
+    if (!known.count(w) && w != kContactClass) unknown.push_back(w);
+  const auto guesses = guess_pronunciations(unknown);  // one espeak-ng run for them all
   std::string guessed_lines, guessed_list;
   std::set<std::string> unpronounceable;
-  for (const auto& w : vocabulary) {
-    if (known.count(w) || w == kContactClass) continue;  // a class tag is never spoken
-    std::string phones = guess_pronunciation(w);
-    if (phones.empty()) {
+  for (std::size_t i = 0; i < unknown.size(); ++i) {
+    const std::string& w = unknown[i];
+    if (guesses[i].empty()) {
       unpronounceable.insert(w);
       continue;
     }
-    guessed_lines += w + ' ' + phones + '\n';
+    guessed_lines += w + ' ' + guesses[i] + '\n';
     guessed_list += w + '\n';
   }
   if (!unpronounceable.empty()) {

@@ -5,6 +5,7 @@
 // free text (message bodies, search queries) still comes through.
 #pragma once
 
+#include "asr/pronouncer.h"
 #include "asr/recognizer.h"
 #include "skills/registry.h"
 
@@ -54,12 +55,7 @@ std::vector<std::string> words_of(std::string_view text);
 // A Witten-Bell backoff trigram of `sentences`, as ARPA text.
 std::string estimate_arpa(const std::vector<std::vector<std::string>>& sentences);
 
-// A pronunciation in CMU phones ("K AE P UW CH IY N OW") guessed with espeak-ng; empty when
-// espeak-ng is missing or gives nothing usable.
-std::string guess_pronunciation(const std::string& word);
-
-// Maps espeak-ng IPA output to CMU phones (exposed for tests).
-std::string ipa_to_cmu(std::string_view ipa);
+// guess_pronunciation(s) and ipa_to_cmu: asr/pronouncer.h.
 
 // 64-bit FNV-1a, the cache key of a model's inputs (not for security).
 std::uint64_t content_hash(std::string_view data, std::uint64_t seed = 0xcbf29ce484222325ULL);

@@ -104,18 +104,21 @@ class PocketsphinxRecognizer final : public Recognizer {
     in_utt_ = false;
   }
 
-  void add_words(const std::vector<std::string>& words) override {
+  void add_words(const std::vector<std::string>& phrases, const Pronunciations& guessed) override {
     // Word and pronunciation (empty: the dictionary has it).
     std::vector<std::pair<std::string, std::string>> fresh;
-    for (const auto& phrase : words)
+    for (const auto& phrase : phrases)
       for (const auto& w : words_of(phrase)) {
-        if (!known_.insert(w).second) continue;
+        if (known_.count(w)) continue;
         if (char* phones = ps_lookup_word(ps_, w.c_str())) {
           ckd_free(phones);
           fresh.emplace_back(w, "");
-        } else if (std::string guess = guess_pronunciation(w); !guess.empty()) {
-          fresh.emplace_back(w, std::move(guess));
+        } else if (auto g = guessed.find(w); g != guessed.end() && !g->second.empty()) {
+          fresh.emplace_back(w, g->second);
+        } else {
+          continue;  // no pronunciation yet: a later session's guess may bring one
         }
+        known_.insert(w);
       }
     if (fresh.empty()) return;
     // The models first: ps_add_word also puts the word into them, at a probability too low

@@ -1,7 +1,8 @@
 // Pronunciations of words the CMU dictionary lacks, from espeak-ng's IPA output.
-#include "asr/language_model.h"
+#include "asr/pronouncer.h"
 #include "common/subprocess.h"
 
+#include <array>
 #include <utility>
 
 namespace hark::asr {
@@ -45,11 +46,50 @@ bool skippable(std::string_view s, std::size_t pos, std::size_t& len) {
   return false;
 }
 
-std::string run_espeak(const std::string& word) {
-  // The word is one argument after "--": never an option, never seen by a shell.
-  auto ipa = run_capture({"espeak-ng", "-v", "en-us", "-q", "--ipa", "--", word},
-                         RunLimits{.max_output = 64 * 1024, .timeout = std::chrono::seconds(10)});
-  return ipa ? *ipa : std::string();
+// Each word on a line of its own, ended by "!": that ends a clause even after an
+// abbreviation ("dr", "st", which a bare line break does not), so espeak-ng writes one line of
+// IPA per word. Words are text on stdin: never an option, never seen by a shell.
+std::string batch_input(const std::vector<std::string>& words, const std::vector<std::size_t>& which) {
+  std::string in;
+  for (auto i : which) in += words[i] + "!\n";
+  return in;
+}
+
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const auto line = text.substr(pos, end - pos);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.emplace_back(line);
+    pos = end + 1;
+  }
+  return lines;
+}
+
+// Guesses words[which...] into out[which...] with one espeak-ng run, halving the batch when
+// its lines do not match the words one to one. A run that fails (espeak-ng missing, too
+// slow) leaves the words without a guess rather than trying them one by one.
+void guess_into(const std::vector<std::string>& words, const std::vector<std::size_t>& which,
+                std::vector<std::string>& out) {
+  if (which.empty()) return;
+  const RunLimits limits{.max_output = 64 * 1024 + 512 * which.size(),
+                         .timeout = std::chrono::seconds(10) + std::chrono::milliseconds(20) * which.size()};
+  auto ipa = run_capture({"espeak-ng", "-v", "en-us", "-q", "--ipa"}, limits, batch_input(words, which));
+  if (!ipa) return;
+  auto lines = lines_of(*ipa);
+  if (lines.size() == which.size()) {
+    for (std::size_t k = 0; k < which.size(); ++k) out[which[k]] = ipa_to_cmu(lines[k]);
+    return;
+  }
+  if (which.size() == 1) {
+    out[which[0]] = ipa_to_cmu(*ipa);  // a word said as two clauses: all of it is its
+    return;
+  }
+  const auto mid = which.begin() + static_cast<std::ptrdiff_t>(which.size() / 2);
+  guess_into(words, std::vector<std::size_t>(which.begin(), mid), out);
+  guess_into(words, std::vector<std::size_t>(mid, which.end()), out);
 }
 
 }  // namespace
@@ -82,9 +122,15 @@ std::string ipa_to_cmu(std::string_view ipa) {
   return out;
 }
 
-std::string guess_pronunciation(const std::string& word) {
-  if (word.empty()) return {};
-  return ipa_to_cmu(run_espeak(word));
+std::vector<std::string> guess_pronunciations(const std::vector<std::string>& words) {
+  std::vector<std::string> out(words.size());
+  std::vector<std::size_t> which;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    if (!words[i].empty() && words[i].find_first_of("\n\r") == std::string::npos) which.push_back(i);
+  guess_into(words, which, out);
+  return out;
 }
+
+std::string guess_pronunciation(const std::string& word) { return guess_pronunciations({word}).front(); }
 
 }  // namespace hark::asr

@@ -10,6 +10,7 @@
 // pool, never from network threads.
 #pragma once
 
+#include "asr/pronouncer.h"
 #include "asr/recognition_policy.h"
 #include "common/error.h"
 
@@ -52,9 +53,12 @@ class Recognizer {
   // Empty: the model's initial mean (-cmninit), what a new session starts from.
   virtual std::vector<float> cepstral_mean() { return {}; }
   virtual void set_cepstral_mean(const std::vector<float>& /*mean*/) {}
-  // Makes sure `words` (e.g. a user's contact names) are in the dictionary, guessing
-  // pronunciations of unknown ones. Words already known cost nothing.
-  virtual void add_words(const std::vector<std::string>& words) = 0;
+  // Makes sure the words of `phrases` (e.g. a user's contact names) are in the dictionary
+  // and the language models. A word the dictionary lacks gets its phones from `guessed`
+  // (Pronouncer::pronounce, run before the decoder was borrowed) and is left out when it
+  // has none there: nothing is guessed here, so no program runs while a decoder is lent.
+  // Words already added cost nothing.
+  virtual void add_words(const std::vector<std::string>& phrases, const Pronunciations& guessed) = 0;
 };
 
 // Where the files of a compiled model are (see language_model.h to build one).

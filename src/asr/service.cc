@@ -30,6 +30,7 @@ void SpeechService::load(const skills::Registry& registry) {
   } catch (const std::exception& e) {
     return fail(e.what());
   }
+  pronouncer_ = std::make_shared<Pronouncer>(DictionaryWords::read(files->dictionary), options_.pronouncer);
   pool_ptr_.store(pool_.get(), std::memory_order_release);
   state_.store(State::ready, std::memory_order_release);
   spdlog::info("speech recognition ready: {} decoders in {:.1f} s", pool_->size(),

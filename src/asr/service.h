@@ -4,6 +4,7 @@
 #pragma once
 
 #include "asr/language_model.h"
+#include "asr/pronouncer.h"
 #include "asr/recognizer.h"
 #include "skills/registry.h"
 
@@ -18,6 +19,7 @@ namespace hark::asr {
 struct ServiceOptions {
   ModelOptions model;
   PoolOptions pool;
+  PronouncerOptions pronouncer;
 };
 
 class SpeechService {
@@ -33,6 +35,11 @@ class SpeechService {
 
   // The decoders once ready; null while loading or after a failure. Thread-safe.
   RecognizerPool* pool() const { return pool_ptr_.load(std::memory_order_acquire); }
+  // The pronunciation guesser of the pool's dictionary (shared by all sessions); null
+  // while loading or after a failure. Thread-safe.
+  std::shared_ptr<Pronouncer> pronouncer() const {
+    return state() == State::ready ? pronouncer_ : nullptr;
+  }
   State state() const { return state_.load(std::memory_order_acquire); }
   // Why loading failed (empty otherwise).
   std::string failure() const;
@@ -44,6 +51,7 @@ class SpeechService {
 
   ServiceOptions options_;
   std::unique_ptr<RecognizerPool> pool_;
+  std::shared_ptr<Pronouncer> pronouncer_;  // set before state_ turns ready, then never
   std::atomic<RecognizerPool*> pool_ptr_{nullptr};
   std::atomic<State> state_{State::loading};
   mutable std::mutex mutex_;

@@ -23,6 +23,7 @@ SpeechStream::SpeechStream(RecognizerPool& pool, StreamOptions options)
 SpeechStream::~SpeechStream() = default;
 
 void SpeechStream::set_options(const StreamOptions& options) {
+  if (options.pronouncer != options_.pronouncer) guessed_.reset();
   options_ = options;
   decoder_ = make_decoder(options);
   endpointer_ = audio::Endpointer(options.endpointing);
@@ -35,6 +36,13 @@ void SpeechStream::release_lease() {
   lease_->cancel();
   cmn_ = lease_->cepstral_mean();  // this session's channel, for its next utterance
   lease_.release();
+}
+
+const Pronunciations& SpeechStream::user_pronunciations() {
+  if (!guessed_)
+    guessed_ = options_.pronouncer && !user_words_.empty() ? options_.pronouncer->pronounce(user_words_)
+                                                           : Pronunciations{};
+  return *guessed_;
 }
 
 void SpeechStream::reset() {
@@ -69,6 +77,7 @@ Result<void> SpeechStream::ensure_lease(bool may_wait) {
   const auto waited = std::chrono::milliseconds(
       (buffer_.size() - endpointer_.speech_start_sample()) * 1000 / audio::kTargetRate);
   const auto left = pool_.max_wait() - waited;
+  const Pronunciations& guessed = user_pronunciations();  // before borrowing: may run espeak-ng
   RecognizerPool::Lease lease = pool_.try_acquire();
   if (!lease) {
     if (!may_wait && left > std::chrono::milliseconds(0)) return {};
@@ -77,7 +86,7 @@ Result<void> SpeechStream::ensure_lease(bool may_wait) {
     lease = std::move(*waited_lease);
   }
   lease_ = std::move(lease);
-  if (!user_words_.empty()) lease_->add_words(user_words_);
+  if (!user_words_.empty()) lease_->add_words(user_words_, guessed);
   lease_->set_cepstral_mean(cmn_);
   if (auto r = lease_->start(); !r) return r;
   return feed(utterance());
@@ -86,10 +95,11 @@ Result<void> SpeechStream::ensure_lease(bool may_wait) {
 Result<std::string> SpeechStream::finish_recognizer() {
   if (options_.rescore_final) {
     release_lease();
+    const Pronunciations& guessed = user_pronunciations();  // guessed already when speech began
     // A decoder reserved for whole utterances (never fed in blocks: batch CMN).
     auto final_lease = pool_.acquire_final(pool_.max_wait());
     if (!final_lease) return final_lease.error();
-    if (!user_words_.empty()) (*final_lease)->add_words(user_words_);
+    if (!user_words_.empty()) (*final_lease)->add_words(user_words_, guessed);
     return (*final_lease)->recognize(utterance());
   }
   auto text = lease_->finish();

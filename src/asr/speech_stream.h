@@ -6,6 +6,7 @@
 #include "asr/recognizer.h"
 #include "audio/audio.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct StreamOptions {
   // it) instead of the streaming pass that gave the partials. More accurate; costs one
   // more decoding of the utterance after it ends.
   bool rescore_final = true;
+  // Guesses the pronunciations of the user's words the dictionary lacks, once per
+  // set_user_words and before a decoder is borrowed. Null: only dictionary words are added.
+  std::shared_ptr<Pronouncer> pronouncer;
 };
 
 struct StreamUpdate {
@@ -59,8 +63,13 @@ class SpeechStream {
   // Session settings, applied from the next utterance on (drops the current one).
   void set_options(const StreamOptions& options);
   const StreamOptions& options() const { return options_; }
-  // Words (e.g. the user's contact names) to make sure the decoder knows.
-  void set_user_words(std::vector<std::string> words) { user_words_ = std::move(words); }
+  // Words (e.g. the user's contact names) to make sure the decoder knows. Their
+  // pronunciations are guessed (options().pronouncer) when speech first needs a decoder,
+  // before it is borrowed.
+  void set_user_words(std::vector<std::string> words) {
+    user_words_ = std::move(words);
+    guessed_.reset();
+  }
 
   bool in_utterance() const { return has_audio_; }
 
@@ -74,6 +83,8 @@ class SpeechStream {
   Result<std::string> finish_recognizer();
   // Ends the streaming lease, keeping its cepstral mean for this session.
   void release_lease();
+  // The guessed pronunciations of user_words_, computed on first use. Call with no lease.
+  const Pronunciations& user_pronunciations();
 
   RecognizerPool& pool_;
   StreamOptions options_;
@@ -83,6 +94,7 @@ class SpeechStream {
   std::vector<std::int16_t> samples_;
   RecognizerPool::Lease lease_;
   std::vector<std::string> user_words_;
+  std::optional<Pronunciations> guessed_;  // of user_words_, once computed
   std::vector<float> cmn_;  // this session's cepstral mean (empty: the model's initial one)
   bool has_audio_ = false;
   bool discard_ = false;  // the utterance was dropped (busy): only find its end

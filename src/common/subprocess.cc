@@ -1,10 +1,12 @@
 #include "common/subprocess.h"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <optional>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,14 +14,48 @@ extern char** environ;
 
 namespace hark {
 
-Result<std::string> run_capture(const std::vector<std::string>& argv, const RunLimits& limits) {
+namespace {
+
+// An anonymous file holding `input`, read from its start; -1 on failure.
+int input_file(std::string_view input) {
+  const int fd = ::memfd_create("hark-input", MFD_CLOEXEC);
+  if (fd < 0) return -1;
+  std::size_t done = 0;
+  while (done < input.size()) {
+    const ssize_t n = ::write(fd, input.data() + done, input.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return -1;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::lseek(fd, 0, SEEK_SET) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+Result<std::string> run_capture(const std::vector<std::string>& argv, const RunLimits& limits,
+                                std::string_view input) {
   if (argv.empty()) return make_error(Errc::internal, "no program to run");
+  const int in_fd = input.empty() ? -1 : input_file(input);
+  if (!input.empty() && in_fd < 0) return make_error(Errc::unavailable, "cannot hold the input of " + argv[0]);
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return make_error(Errc::unavailable, "cannot create a pipe");
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    if (in_fd >= 0) ::close(in_fd);
+    return make_error(Errc::unavailable, "cannot create a pipe");
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (in_fd >= 0)
+    posix_spawn_file_actions_adddup2(&actions, in_fd, STDIN_FILENO);
+  else
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   std::vector<std::string> args = argv;
   std::vector<char*> raw;
@@ -29,6 +65,7 @@ Result<std::string> run_capture(const std::vector<std::string>& argv, const RunL
   const int rc = ::posix_spawnp(&pid, raw[0], &actions, nullptr, raw.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
+  if (in_fd >= 0) ::close(in_fd);
   if (rc != 0) {
     ::close(fds[0]);
     return make_error(Errc::unavailable, argv[0] + " cannot be started");

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hark {
@@ -16,9 +17,12 @@ struct RunLimits {
   std::chrono::milliseconds timeout{10000};  // a child still running then is killed
 };
 
-// Runs argv[0] (looked up in PATH) with the arguments, stdin and stderr on /dev/null, and
-// returns its standard output. Errors: unavailable (cannot be started, killed by a signal,
-// a non-zero exit status, or still running after the timeout), too_large.
-Result<std::string> run_capture(const std::vector<std::string>& argv, const RunLimits& limits = {});
+// Runs argv[0] (looked up in PATH) with the arguments, stderr on /dev/null, and returns its
+// standard output. Its standard input reads `input` (an anonymous in-memory file, so a large
+// input never blocks against the output), /dev/null when empty. Errors: unavailable (cannot
+// be started, killed by a signal, a non-zero exit status, or still running after the
+// timeout), too_large.
+Result<std::string> run_capture(const std::vector<std::string>& argv, const RunLimits& limits = {},
+                                std::string_view input = {});
 
 }  // namespace hark

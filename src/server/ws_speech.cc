@@ -48,6 +48,8 @@ asr::StreamOptions WsConnection::stream_options() const {
   o.endpointing.trailing_silence_ms = static_cast<int>(end_silence_.count());
   // A chunk can never be larger than a frame, which the server already bounds.
   o.max_chunk_bytes = options_.max_frame_bytes;
+  // Contact names the dictionary lacks are guessed with it before a decoder is borrowed.
+  if (deps_.speech) o.pronouncer = deps_.speech->pronouncer();
   return o;
 }
 

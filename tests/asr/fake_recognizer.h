@@ -28,11 +28,16 @@ class FakeRecognizer final : public Recognizer {
   Result<std::string> recognize(std::span<const std::int16_t> s) override {
     return "heard " + std::to_string(s.size());
   }
-  void add_words(const std::vector<std::string>& w) override { words = w; }
+  void add_words(const std::vector<std::string>& w, const Pronunciations& g) override {
+    words = w;
+    guessed = g;
+    added++;
+  }
 
   std::size_t samples = 0;
-  int started = 0, cancelled = 0;
+  int started = 0, cancelled = 0, added = 0;
   std::vector<std::string> words;
+  Pronunciations guessed;  // what the last add_words got
 };
 
 // One FakeRecognizer in a pool of one that waits 20 ms for it.

@@ -108,7 +108,7 @@ TEST_F(RecognizerTest, HearsAContactNameAddedForTheUser) {
   auto before = transcribe_samples(**lease, said);
   ASSERT_TRUE(before);
   EXPECT_EQ(before->find(name), std::string::npos) << *before;  // not a word yet
-  (*lease)->add_words({name});
+  (*lease)->add_words({name}, Pronunciations{{name, guess_pronunciation(name)}});
   auto after = transcribe_samples(**lease, said);
   ASSERT_TRUE(after);
   EXPECT_EQ(*after, "call " + name);
@@ -139,7 +139,7 @@ class CmnSpy final : public Recognizer {
   Result<std::string> recognize(std::span<const std::int16_t> u) override { return inner_->recognize(u); }
   std::vector<float> cepstral_mean() override { return inner_->cepstral_mean(); }
   void set_cepstral_mean(const std::vector<float>& m) override { inner_->set_cepstral_mean(m); }
-  void add_words(const std::vector<std::string>& w) override { inner_->add_words(w); }
+  void add_words(const std::vector<std::string>& w, const Pronunciations& g) override { inner_->add_words(w, g); }
 
   std::vector<std::vector<float>> at_start, at_end;
 

@@ -208,5 +208,36 @@ TEST(SpeechStream, UserWordsReachTheDecoder) {
   EXPECT_EQ(f.fake->words, (std::vector<std::string>{"Zoltan"}));
 }
 
+// The user's words are guessed before a decoder is lent (the guesser sees the whole pool
+// free), once for the session, and the decoder gets exactly those guesses.
+TEST(SpeechStream, UserWordsAreGuessedBeforeTheDecoderIsLent) {
+  Fixture f;
+  std::vector<int> free_while_guessing;
+  int batches = 0;
+  StreamOptions o;
+  o.pronouncer = std::make_shared<Pronouncer>(
+      DictionaryWords{}, PronouncerOptions{}, [&](const std::vector<std::string>& words) {
+        ++batches;
+        free_while_guessing.push_back(f.pool->available());
+        std::vector<std::string> out;
+        for (auto& w : words) out.push_back(w == "zoltan" ? "Z OW L T AH N" : "K AA V AA CH");
+        return out;
+      });
+  SpeechStream s(*f.pool, o);
+  s.set_user_words({"Zoltan", "Kovacs"});
+  auto c = push_all(s, burst(0.2, 0.5, 1.0));
+  ASSERT_TRUE(c.ended);
+  const Pronunciations expected = {{"zoltan", "Z OW L T AH N"}, {"kovacs", "K AA V AA CH"}};
+  EXPECT_EQ(f.fake->guessed, expected);
+  EXPECT_EQ(f.fake->words, (std::vector<std::string>{"Zoltan", "Kovacs"}));
+  EXPECT_EQ(free_while_guessing, std::vector<int>{1});  // no decoder was lent yet
+  const int added = f.fake->added;
+  EXPECT_GE(added, 1);
+  push_all(s, burst(0.2, 0.5, 1.0));  // the next utterance: no new guess
+  EXPECT_EQ(batches, 1);
+  EXPECT_GT(f.fake->added, added);
+  EXPECT_EQ(f.fake->guessed, expected);
+}
+
 }  // namespace
 }  // namespace hark::asr

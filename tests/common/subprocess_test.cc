@@ -21,5 +21,18 @@ TEST(RunCapture, OutputAndTimeAreBounded) {
             Errc::unavailable);
 }
 
+// A large input (more than a pipe holds) reaches the child's stdin whole while its output is
+// read, and input is never taken for an option.
+TEST(RunCapture, InputGoesToStandardInput) {
+  std::string input;
+  for (int i = 0; i < 20000; ++i) input += "line " + std::to_string(i) + "\n";
+  auto out = run_capture({"cat"}, RunLimits{.max_output = 1 << 20, .timeout = std::chrono::seconds(10)}, input);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, input);
+  auto dash = run_capture({"cat"}, {}, "--help\n");
+  ASSERT_TRUE(dash);
+  EXPECT_EQ(*dash, "--help\n");
+}
+
 }  // namespace
 }  // namespace hark
