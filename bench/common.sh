@@ -72,17 +72,10 @@ ECHO_PORT=$(pick_port)
 HARK_PORT=$((ECHO_PORT + 1))
 port_free "$HARK_PORT" || HARK_PORT=$(pick_port)
 
-# Hark's defaults, except the per-connection message limit (50/s): a closed loop over 100
-# connections sends far more than a person, and would be closed with 1008 by design.
-cat >"$TMP/hark.yaml" <<EOF
-max_messages_per_second: 100000
-drain_timeout: 2
-# The load generator is one address opening thousands of connections and registering its
-# users: the per-address abuse limits (SECURITY.md) would refuse it by design.
-max_connections_per_address: 1000000
-registrations_per_hour: 0
-hash_queue_limit: 100000
-EOF
+{
+  cat "$(dirname "${BASH_SOURCE[0]}")/load-limits.yaml"
+  echo "drain_timeout: 2"
+} >"$TMP/hark.yaml"
 
 start_echo() {
   "$ECHO" --host "$HOST" --port "$ECHO_PORT" --threads 2 >"$TMP/echo.log" 2>&1 &
