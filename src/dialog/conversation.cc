@@ -82,7 +82,7 @@ Result<ParseReply> Engine::parse(std::int64_t user_id, std::string_view text, co
   auto loaded = internal::load(impl_->deps, user_id, nlu::valid_timezone(timezone) ? timezone : "UTC");
   if (!loaded) return loaded.error();
   nlu::ParseResult p = impl_->deps.parser.parse(trim(text), loaded->context);
-  return ParseReply{std::move(p.intent), std::move(p.slots), p.confidence};
+  return ParseReply{std::move(p.intent), std::move(p.slots), p.confidence, std::move(p.choices)};
 }
 
 struct Conversation::State {

@@ -59,6 +59,9 @@ struct ParseReply {
   std::string intent;
   std::map<std::string, nlu::Slot> slots;  // name -> {normalized value, the words said}
   double confidence = 0.0;
+  // With intent "fallback": the skills the dialog would ask back about ("Do you want to
+  // call someone?"), best first; empty when it would not ask.
+  std::vector<std::string> choices;
 };
 
 // The answer to one utterance or confirmation: the fields of PROTOCOL.md's "response"

@@ -140,7 +140,9 @@ std::string response_frame(const dialog::Reply& r) { return json::serialize(resp
 json::object parse_json(const dialog::ParseReply& p) {
   json::object slots;
   for (const auto& [name, slot] : p.slots) slots[name] = json::object{{"value", slot_value_json(slot.value)}, {"raw", slot.raw}};
-  return json::object{{"intent", p.intent}, {"slots", std::move(slots)}, {"confidence", p.confidence}};
+  json::object out{{"intent", p.intent}, {"slots", std::move(slots)}, {"confidence", p.confidence}};
+  if (!p.choices.empty()) out["choices"] = json::array(p.choices.begin(), p.choices.end());
+  return out;
 }
 
 json::object history_json(const std::vector<store::Turn>& turns, std::optional<std::int64_t> next_before) {

@@ -70,6 +70,14 @@ TEST_F(HttpE2E, NluParseHasNoSideEffects) {
   auto call = http().post_json(api("/nlu/parse"), {{"text", "Call Mom"}}, t.access_token);
   ASSERT_EQ(call.status, 200) << call.body;
   EXPECT_EQ(str(call.object(), "intent"), "call");
+  EXPECT_FALSE(call.object().contains("choices")) << call.body;
+
+  // A word the dialog would ask back about ("Do you want to call someone?"): the choices.
+  auto dial = http().post_json(api("/nlu/parse"), {{"text", "dial"}}, t.access_token);
+  ASSERT_EQ(dial.status, 200) << dial.body;
+  EXPECT_EQ(str(dial.object(), "intent"), "fallback") << dial.body;
+  ASSERT_TRUE(dial.object().contains("choices")) << dial.body;
+  EXPECT_EQ(dial.object().at("choices"), (json::array{"call"})) << dial.body;
   auto target = call.object().at("slots").as_object()["target"];
   EXPECT_EQ(target.as_object()["value"], json::value("Mom")) << call.body;
 

@@ -138,6 +138,15 @@ TEST(Wire, ParseBodySlotsAreValueAndRaw) {
                           {"confidence", 0.5}}));
 }
 
+TEST(Wire, ParseBodyNamesTheChoicesOfAnAskBackOnly) {
+  dialog::ParseReply p;
+  p.intent = "fallback";
+  p.choices = {"timer", "unit_conversion"};
+  EXPECT_EQ(parse_json(p).at("choices"), (json::array{"timer", "unit_conversion"}));
+  p.choices.clear();
+  EXPECT_FALSE(parse_json(p).contains("choices"));
+}
+
 TEST(Wire, HistoryAndContacts) {
   std::vector<store::Turn> turns(2);
   turns[0] = {7, 1, "assistant", "Calling Mom.", R"({"name":"call"})", 1772357400};
