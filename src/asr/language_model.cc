@@ -126,11 +126,8 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
   {
     std::istringstream lines(dict_text);
     for (std::string line; std::getline(lines, line);) {
-      const auto sp = line.find(' ');
-      if (sp == std::string::npos) continue;
-      std::string w = line.substr(0, sp);
-      if (auto paren = w.find('('); paren != std::string::npos) w.resize(paren);
-      if (vocabulary.count(w)) known.insert(w);
+      std::string w(dictionary_headword(line));
+      if (!w.empty() && vocabulary.count(w)) known.insert(w);
     }
   }
   std::vector<std::string> unknown;  // a class tag is never spoken

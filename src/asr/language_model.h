@@ -55,7 +55,7 @@ std::vector<std::string> words_of(std::string_view text);
 // A Witten-Bell backoff trigram of `sentences`, as ARPA text.
 std::string estimate_arpa(const std::vector<std::vector<std::string>>& sentences);
 
-// guess_pronunciation(s) and ipa_to_cmu: asr/pronouncer.h.
+// guess_pronunciations and ipa_to_cmu: asr/pronouncer.h.
 
 // 64-bit FNV-1a, the cache key of a model's inputs (not for security).
 std::uint64_t content_hash(std::string_view data, std::uint64_t seed = 0xcbf29ce484222325ULL);

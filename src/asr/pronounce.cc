@@ -131,6 +131,4 @@ std::vector<std::string> guess_pronunciations(const std::vector<std::string>& wo
   return out;
 }
 
-std::string guess_pronunciation(const std::string& word) { return guess_pronunciations({word}).front(); }
-
 }  // namespace hark::asr

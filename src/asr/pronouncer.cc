@@ -42,14 +42,17 @@ std::size_t PronunciationCache::size() const {
   return order_.size();
 }
 
+std::string_view dictionary_headword(std::string_view line) {
+  const auto end = line.find_first_of(" \t(");
+  if (end == std::string_view::npos) return {};
+  return line.substr(0, end);
+}
+
 DictionaryWords DictionaryWords::read(const std::filesystem::path& dictionary) {
   DictionaryWords d;
   std::ifstream in(dictionary);
-  for (std::string line; std::getline(in, line);) {
-    const auto end = line.find_first_of(" \t(");
-    if (end == 0 || end == std::string::npos) continue;
-    d.hashes_.push_back(content_hash(std::string_view(line).substr(0, end)));
-  }
+  for (std::string line; std::getline(in, line);)
+    if (const auto word = dictionary_headword(line); !word.empty()) d.hashes_.push_back(content_hash(word));
   std::sort(d.hashes_.begin(), d.hashes_.end());
   d.hashes_.erase(std::unique(d.hashes_.begin(), d.hashes_.end()), d.hashes_.end());
   return d;

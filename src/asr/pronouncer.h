@@ -23,13 +23,14 @@
 
 namespace hark::asr {
 
-// A pronunciation in CMU phones ("K AE P UW CH IY N OW") guessed with espeak-ng; empty when
-// espeak-ng is missing or gives nothing usable.
-std::string guess_pronunciation(const std::string& word);
-
-// The same for many words with one espeak-ng run: one entry per word, in order. (Should
+// Pronunciations in CMU phones ("K AE P UW CH IY N OW") guessed with one espeak-ng run: one
+// entry per word, in order, empty when espeak-ng is missing or gives nothing usable. (Should
 // espeak-ng's lines not match the words one to one, the batch is halved until they do.)
 std::vector<std::string> guess_pronunciations(const std::vector<std::string>& words);
+
+// The word a line of a cmudict-format dictionary pronounces ("word phones", variants as
+// "word(2) phones"); empty for a line that is no entry.
+std::string_view dictionary_headword(std::string_view line);
 
 // Maps espeak-ng IPA output to CMU phones (exposed for tests).
 std::string ipa_to_cmu(std::string_view ipa);

@@ -215,3 +215,17 @@ TEST(Pronunciation, OneEspeakRunGuessesABatchOfMadeUpNames) {
 
 }  // namespace
 }  // namespace hark::asr
+
+namespace hark::asr {
+namespace {
+
+TEST(DictionaryHeadword, IsTheWordOfAnEntryAndOfItsVariants) {
+  EXPECT_EQ(dictionary_headword("latte L AA T EY"), "latte");
+  EXPECT_EQ(dictionary_headword("latte(2) L AE T EY"), "latte");
+  EXPECT_EQ(dictionary_headword("latte\tL AA T EY"), "latte");
+  EXPECT_EQ(dictionary_headword("latte"), "");
+  EXPECT_EQ(dictionary_headword(""), "");
+}
+
+}  // namespace
+}  // namespace hark::asr
