@@ -70,8 +70,15 @@ struct Worker {
   bool opened = false;
   int connecting = 0;
   Histogram latency;
-  std::uint64_t round_trips = 0, errors = 0, unanswered = 0, audio_frames = 0, audio_replies = 0;
+  std::uint64_t round_trips = 0, errors = 0, unanswered = 0, audio_frames = 0, audio_replies = 0,
+                audio_errors = 0;
   std::thread thread;
+
+  // A transport failure: counted, and named on stderr (the benches summarise those lines).
+  void failed(const char* where, const boost::system::error_code& ec) {
+    ++errors;
+    std::cerr << "hark_load: " << where << ": " << ec.message() << "\n";
+  }
 
   void record(Clock::time_point due, Clock::time_point got, bool error) {
     if (got < s.start || got > s.end) return;
@@ -191,14 +198,14 @@ asio::awaitable<void> text_closed_loop(Worker& w, WsConn& c, std::size_t k) {
     c.ws.text(true);
     auto [wec, wn] = co_await c.ws.async_write(asio::buffer(msg), kTuple);
     if (wec) {
-      ++w.errors;
+      w.failed("text write", wec);
       co_return;
     }
     for (;;) {
       auto [rec, rn] = co_await c.ws.async_read(c.buffer, kTuple);
       if (rec) {
         if (rec == beast::error::timeout) ++w.unanswered;
-        else ++w.errors;
+        else w.failed("text read", rec);
         co_return;
       }
       Kind kind = w.s.o.echo ? Kind::answer : classify(c.text());
@@ -216,7 +223,7 @@ asio::awaitable<void> ws_reader(Worker& w, std::shared_ptr<WsConn> c, bool speec
   for (;;) {
     auto [ec, n] = co_await c->ws.async_read(c->buffer, kTuple);
     if (ec) {
-      if (!c->closing && ec != websocket::error::closed) ++w.errors;
+      if (!c->closing && ec != websocket::error::closed) w.failed(speech ? "audio read" : "text read", ec);
       break;
     }
     auto now = Clock::now();
@@ -224,6 +231,7 @@ asio::awaitable<void> ws_reader(Worker& w, std::shared_ptr<WsConn> c, bool speec
     c->buffer.consume(c->buffer.size());
     if (speech) {
       ++w.audio_replies;
+      if (kind == Kind::error) ++w.audio_errors;  // busy when the speech threads fell behind
       continue;
     }
     if ((kind != Kind::answer && kind != Kind::error) || c->due.empty()) continue;
@@ -253,7 +261,7 @@ asio::awaitable<void> text_open_loop(Worker& w, std::shared_ptr<WsConn> c, std::
     c->ws.text(true);
     auto [ec, n] = co_await c->ws.async_write(asio::buffer(msgs[k++ % msgs.size()]), kTuple);
     if (ec) {
-      ++w.errors;
+      w.failed("text write", ec);
       co_return;
     }
   }
@@ -275,7 +283,7 @@ asio::awaitable<void> speech_stream(Worker& w, std::shared_ptr<WsConn> c, std::s
     c->ws.binary(true);
     auto [ec, n] = co_await c->ws.async_write(asio::buffer(audio.data() + pos, kChunkBytes), kTuple);
     if (ec) {
-      ++w.errors;
+      w.failed("audio write", ec);
       co_return;
     }
     pos += kChunkBytes;
@@ -284,7 +292,7 @@ asio::awaitable<void> speech_stream(Worker& w, std::shared_ptr<WsConn> c, std::s
       c->ws.text(true);
       auto [eec, en] = co_await c->ws.async_write(asio::buffer(w.s.audio_end), kTuple);
       if (eec) {
-        ++w.errors;
+        w.failed("audio_end write", eec);
         co_return;
       }
     }
@@ -361,7 +369,7 @@ asio::awaitable<void> login_client(Worker& w, std::size_t idx) {
       break;
     }
     if (wec) {
-      ++w.errors;
+      w.failed("login", wec);
       break;
     }
     w.record(t0, Clock::now(), res.result_int() != 200);
@@ -477,6 +485,7 @@ Result run_load(const Options& o, const std::vector<std::string>& tokens) {
     r.unanswered += w->unanswered;
     r.audio_frames += w->audio_frames;
     r.audio_replies += w->audio_replies;
+    r.audio_errors += w->audio_errors;
   }
   return r;
 }

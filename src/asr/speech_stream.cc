@@ -58,6 +58,14 @@ void SpeechStream::reset() {
 
 void SpeechStream::cancel() { reset(); }
 
+bool SpeechStream::shed() {
+  if (discard_ || !endpointer_.heard_speech()) return false;  // nothing heard yet: cheap to follow
+  release_lease();
+  buffer_.clear();
+  discard_ = true;
+  return true;
+}
+
 Result<void> SpeechStream::feed(std::span<const std::int16_t> samples) {
   if (auto r = lease_->process(samples); !r) return r;
   since_partial_ += samples.size();

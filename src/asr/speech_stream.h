@@ -59,6 +59,10 @@ class SpeechStream {
   Result<StreamUpdate> end();
   // cancel: drops the utterance in progress.
   void cancel();
+  // The server fell behind this stream's audio: an utterance in progress is dropped as if
+  // busy (its decoder goes back to the pool; the rest of it is only end-pointed, so that its
+  // end answers ended without speech). True when there was one to drop.
+  bool shed();
 
   // Session settings, applied from the next utterance on (drops the current one).
   void set_options(const StreamOptions& options);

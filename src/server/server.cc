@@ -447,7 +447,8 @@ struct WsSession : std::enable_shared_from_this<WsSession> {
         bucket(impl.options.max_messages_per_second, 2.0 * impl.options.max_messages_per_second),
         audio_bucket(kAudioFramesPerSecond, 4.0 * kAudioFramesPerSecond) {}
 
-  // One frame read and not yet handled. `epoch`: the number of `cancel`s read before it.
+  // One frame read and not yet handled (or audio frames read one after the other while
+  // the handler was busy, joined). `epoch`: the number of `cancel`s read before it.
   struct Incoming {
     std::string data;
     bool text = false;
@@ -514,9 +515,18 @@ struct WsSession : std::enable_shared_from_this<WsSession> {
     if (authenticated) conn.slot.reset();  // no longer counted against its address
   }
 
-  // Frames read ahead of the handler are bounded; past that the reader waits.
+  // Frames read ahead of the handler are bounded; past that the reader waits. Audio
+  // joins the audio frame queued last (one decoding for all of it), so a session whose
+  // speech waits for the speech threads keeps reading: its pings are answered, a cancel is
+  // seen, and audio that waited too long is shed (Options::max_speech_lag).
   bool in_full() const {
     return in.size() >= kMaxQueuedFrames || in_bytes >= 4 * impl.options.max_frame_bytes;
+  }
+  bool joins_last(const Incoming& frame) const {
+    if (frame.text || in.empty()) return false;
+    const Incoming& last = in.back();
+    return !last.text && last.epoch == frame.epoch &&
+           last.data.size() + frame.data.size() <= impl.options.max_frame_bytes;
   }
 
   asio::awaitable<void> run(http::request<http::string_body> req);
@@ -597,6 +607,10 @@ asio::awaitable<void> WsSession::reader() {
     // answered (WsConnection::is_cancel). The cancel itself still goes to the handler.
     if (text && authenticated && WsConnection::is_cancel(frame.data)) ++cancels;
     in_bytes += frame.data.size();
+    if (joins_last(frame)) {
+      in.back().data += frame.data;
+      continue;  // the handler was woken for it already
+    }
     in.push_back(std::move(frame));
     wake(in_wake);
   }
@@ -642,19 +656,24 @@ asio::awaitable<void> WsSession::handle(Incoming& frame) {
   // Audio of an utterance the client cancelled since: not decoded (the cancel, still
   // queued, drops it).
   if (frame.epoch != cancels) co_return;
-  auto decoded = co_await on_pool(impl.speech_pool, [&p] { return p.on_speech(); });
-  if (close_queued) co_return;
-  if (frame.epoch != cancels) {
-    // Cancelled while decoding (the cancel, still queued, forgets the utterance).
-    p.drop_spoken(decoded);
+  for (;;) {
+    // Audio that waited this long for a speech thread: the threads are behind every stream.
+    auto decoded = co_await on_pool(impl.speech_pool, [&p, queued = Steady::now(), lag = impl.options.max_speech_lag] {
+      return p.on_speech(Steady::now() - queued > lag);
+    });
+    if (close_queued) co_return;
+    if (frame.epoch != cancels) {
+      // Cancelled while decoding (the cancel, still queued, forgets the utterance).
+      p.drop_spoken(decoded);
+      enqueue(std::move(decoded));
+      co_return;
+    }
+    const bool spoken = decoded.spoken;
     enqueue(std::move(decoded));
-    co_return;
+    // The final transcript went out; the dialog answers it on the worker pool, as typed text.
+    if (spoken) enqueue(co_await on_pool(impl.pool, [&p] { return p.on_spoken(); }));
+    if (close_queued || !p.speech_pending()) co_return;
   }
-  const bool spoken = decoded.spoken;
-  enqueue(std::move(decoded));
-  if (!spoken) co_return;
-  // The final transcript went out; the dialog answers it on the worker pool, as typed text.
-  enqueue(co_await on_pool(impl.pool, [&p] { return p.on_spoken(); }));
 }
 
 asio::awaitable<void> WsSession::writer() {

@@ -83,6 +83,11 @@ struct Options {
   // Threads decoding speech, apart from the workers so that text answers never wait behind
   // a decoding. Default 2 (one per core of a small machine).
   int speech_threads = 2;
+  // Audio that waits this long for a free speech thread (the server has more streams than
+  // it can decode) is not decoded: an utterance in progress answers busy and
+  // the rest of it is only end-pointed, so the session keeps reading and stays bounded.
+  // Default 5 s.
+  std::chrono::milliseconds max_speech_lag{5000};
   // Server-side end-pointing: silence after speech that ends a spoken utterance; a session
   // may set its own with config.audio.end_silence_ms. Default 700 ms.
   std::chrono::milliseconds end_silence{700};

@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace hark::server {
 
 SpokenTurn::SpokenTurn(std::unique_ptr<asr::SpeechStream> stream) : stream_(std::move(stream)) {}
@@ -25,7 +27,8 @@ std::optional<std::string> SpokenTurn::current_turn() const {
 
 bool SpokenTurn::add_audio(std::string_view bytes) {
   turn_id();
-  if (state_ == State::dropped) return false;  // the rest of an utterance that had its error
+  // The rest of an utterance that had its error; a busy one's still finds its end.
+  if (state_ == State::dropped && !follow_end_) return false;
   pending_audio_.append(bytes);
   return true;
 }
@@ -33,6 +36,9 @@ bool SpokenTurn::add_audio(std::string_view bytes) {
 bool SpokenTurn::end(bool can_decode, bool* unanswered) {
   if (state_ == State::dropped || !can_decode) {
     if (unanswered) *unanswered = !answered_since_end_ && state_ != State::dropped;
+    // A busy utterance's stream is still following it: the next audio starts a new one.
+    if (follow_end_ && stream_) stream_->cancel();
+    pending_audio_.clear();
     finish_turn();
     answered_since_end_ = false;
     return false;
@@ -60,6 +66,7 @@ void SpokenTurn::on_error(const Error& e, std::vector<SpeechEvent>& out) {
     out.push_back({SpeechEvent::Kind::error, turn,
                    "Every speech recognizer is busy; say it again in a moment.", Errc::busy});
     state_ = State::dropped;
+    follow_end_ = true;
   } else if (e.code == Errc::bad_request || e.code == Errc::too_large) {
     // This chunk is dropped; the utterance goes on.
     out.push_back({SpeechEvent::Kind::error, turn, e.detail,
@@ -72,44 +79,60 @@ void SpokenTurn::on_error(const Error& e, std::vector<SpeechEvent>& out) {
   answered_since_end_ = true;
 }
 
-void SpokenTurn::on_update(const asr::StreamUpdate& u, bool client_ended,
+bool SpokenTurn::on_update(const asr::StreamUpdate& u, bool client_ended,
                            std::vector<SpeechEvent>& out) {
   const std::string turn = turn_id();
   if (u.partial && state_ != State::dropped)
     out.push_back({SpeechEvent::Kind::partial, turn, *u.partial, {}});
-  if (!u.ended) return;
+  if (!u.ended) return false;
   const bool answered = state_ == State::dropped;
   finish_turn();
-  if (answered) return;
+  if (answered) return false;
   if (!u.heard_speech || u.final_text.empty()) {
     // Silence or noise alone is no utterance: nothing to answer, unless the client ended
     // it itself and got no answer since its last audio_end (it is waiting for one): then
     // an empty final transcript says that nothing was heard.
     if (client_ended && !answered_since_end_)
       out.push_back({SpeechEvent::Kind::nothing_heard, turn, {}, {}});
-    return;
+    return false;
   }
   out.push_back({SpeechEvent::Kind::final_text, turn, u.final_text, {}});
   answered_since_end_ = true;
+  return true;
 }
 
-std::vector<SpeechEvent> SpokenTurn::decode() {
+std::vector<SpeechEvent> SpokenTurn::decode(bool behind) {
   std::vector<SpeechEvent> out;
   if (!stream_) {
     pending_audio_.clear();
     pending_end_ = false;
     return out;
   }
-  if (!pending_audio_.empty()) {
-    auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(pending_audio_.data()),
-                           pending_audio_.size());
-    auto update = stream_->push(bytes);
-    pending_audio_.clear();
-    if (update)
-      on_update(*update, pending_end_, out);
-    else
+  if (behind && state_ == State::listening && stream_->shed())
+    on_error(make_error(Errc::busy, "the speech pool fell behind"), out);
+  // Audio read while the last decoding ran arrives joined: it goes to the stream in slices,
+  // so that it still gives its partials, and a decoding stops at an utterance's final
+  // transcript (the rest waits for the next call: has_pending).
+  constexpr std::size_t kSlice = 6400;  // 200 ms of 16 kHz PCM
+  const auto* data = reinterpret_cast<const std::uint8_t*>(pending_audio_.data());
+  std::size_t pos = 0;
+  while (pos < pending_audio_.size()) {
+    if (pos > 0 && state_ == State::dropped && !follow_end_) {
+      pos = pending_audio_.size();  // its error was said: the rest is not heard
+      break;
+    }
+    const std::size_t n = std::min(kSlice, pending_audio_.size() - pos);
+    auto update = stream_->push(std::span(data + pos, n));
+    pos += n;
+    if (!update) {
       on_error(update.error(), out);
+      pos = pending_audio_.size();  // one error for what was read at once
+      break;
+    }
+    if (on_update(*update, pending_end_ && pos == pending_audio_.size(), out)) break;
   }
+  pending_audio_.erase(0, pos);
+  if (!pending_audio_.empty()) return out;
   if (pending_end_) {
     auto update = stream_->end();
     if (!update)

@@ -35,7 +35,7 @@ class SpokenTurn {
   enum class State {
     idle,       // no utterance: the next audio starts one
     listening,  // audio of `turn_id()` is coming in
-    dropped,    // it had its error (busy, speech_unavailable...): the rest is ignored
+    dropped,    // it had its error (busy, speech_unavailable...): the rest is not heard
   };
 
   // `stream` may be null (speech off or still loading); it can be given later.
@@ -50,7 +50,8 @@ class SpokenTurn {
   void set_stream(std::unique_ptr<asr::SpeechStream> stream) { stream_ = std::move(stream); }
   asr::SpeechStream* stream() { return stream_.get(); }
 
-  // A chunk of audio: false when the utterance was dropped (nothing to decode).
+  // A chunk of audio: false when there is nothing to decode (the utterance was dropped, and
+  // not busy: a busy one's rest still goes to the end-pointer, which ends it).
   bool add_audio(std::string_view bytes);
   // The utterance cannot be heard (no recognizer): it had its answer.
   void drop() {
@@ -66,15 +67,22 @@ class SpokenTurn {
   // New stream options (drops the utterance in progress).
   void set_options(const asr::StreamOptions& options);
 
-  // Decodes what add_audio and end queued (blocks: call on the speech pool).
-  std::vector<SpeechEvent> decode();
+  // Decodes what add_audio and end queued (blocks: call on the speech pool). `behind`: the
+  // audio waited too long for the speech pool (the server is overloaded): an utterance in
+  // progress answers busy and is only end-pointed from then on, which costs little.
+  std::vector<SpeechEvent> decode(bool behind = false);
+  // Audio queued and not yet decoded: a decode stops after a final transcript, and the
+  // audio after it waits for the next decode.
+  bool has_pending() const { return !pending_audio_.empty(); }
 
  private:
   void on_error(const Error& e, std::vector<SpeechEvent>& out);
-  void on_update(const asr::StreamUpdate& u, bool client_ended, std::vector<SpeechEvent>& out);
+  // True when it gave a final transcript.
+  bool on_update(const asr::StreamUpdate& u, bool client_ended, std::vector<SpeechEvent>& out);
   void finish_turn() {
     state_ = State::idle;
     turn_id_.clear();
+    follow_end_ = false;
   }
 
   std::unique_ptr<asr::SpeechStream> stream_;
@@ -83,6 +91,7 @@ class SpokenTurn {
   // Something answered (a response or an error) since the last audio_end: an audio_end
   // after silence alone then needs no answer of its own.
   bool answered_since_end_ = false;
+  bool follow_end_ = false;    // dropped as busy: the stream end-points the rest
   std::string pending_audio_;  // for decode()
   bool pending_end_ = false;   // audio_end, for decode()
 };

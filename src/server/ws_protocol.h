@@ -94,8 +94,9 @@ class WsConnection {
   WsOutput on_auth_timeout();
   // The audio queued by the last on_text/on_binary (WsOutput::speech): decoding, partial
   // and final transcripts. Blocks on decoding: call it on the speech pool, in order with
-  // the other calls.
-  WsOutput on_speech();
+  // the other calls. `behind`: the audio waited for the speech pool longer than
+  // Options::max_speech_lag (SpokenTurn::decode).
+  WsOutput on_speech(bool behind = false);
   // After an on_speech that said WsOutput::spoken: the dialog's response to the final
   // transcript, through the same non-blocking path as typed text (the turns join the
   // store's next group commit). Call it on the worker pool.
@@ -103,6 +104,9 @@ class WsConnection {
   // The client cancelled while `decoded` (on_speech's output) was being decoded: its
   // partials may still go, but its final transcript does not and it gets no answer.
   void drop_spoken(WsOutput& decoded);
+  // Audio on_speech left for another call (it stops after a final transcript; the audio
+  // read after that utterance's end is the next one's).
+  bool speech_pending() const { return turn_.has_pending(); }
   // True for a `cancel` message (cheap enough for the network thread: a short frame).
   static bool is_cancel(std::string_view frame);
   // True when on_binary would touch neither the store nor the dialog (the login was

@@ -133,5 +133,81 @@ TEST(SpokenTurn, EveryDecoderBusyAnswersBusyOnceAndNoTranscript) {
   EXPECT_EQ(t.turn.state(), State::idle);
 }
 
+// A client that streams without audio_end: the busy utterance ends at its end-point and
+// the next one is heard, instead of every later chunk being ignored.
+TEST(SpokenTurn, ABusyUtteranceEndsAtItsEndPointAndTheNextOneIsHeard) {
+  Turn t;
+  auto held = t.fake.pool->acquire();
+  ASSERT_TRUE(held);
+  auto busy = t.say(burst(0.2, 2.0, 1.5));
+  ASSERT_EQ(of_kind(busy, Kind::error).size(), 1u);
+  EXPECT_TRUE(of_kind(busy, Kind::final_text).empty());
+  held->release();
+  auto next = t.say(burst(0.3, 1.0, 1.5));
+  EXPECT_TRUE(of_kind(next, Kind::error).empty());
+  EXPECT_EQ(of_kind(next, Kind::final_text).size(), 1u);
+}
+
+// audio_end of a busy utterance ends it: the next utterance is not taken for its rest.
+TEST(SpokenTurn, TheUtteranceAfterABusyOnesAudioEndIsHeard) {
+  Turn t;
+  auto held = t.fake.pool->acquire();
+  ASSERT_TRUE(held);
+  t.say(burst(0.2, 2.0, 0.0));
+  ASSERT_EQ(t.turn.state(), State::dropped);
+  held->release();
+  EXPECT_TRUE(t.end().empty());
+  auto next = t.say(burst(0.3, 1.0, 1.5));
+  EXPECT_EQ(of_kind(next, Kind::final_text).size(), 1u);
+}
+
+// Audio that waited too long for the speech threads: the utterance answers busy, gives its
+// decoder back at once, and its rest is only end-pointed; the one after it is heard.
+TEST(SpokenTurn, AudioReachedTooLateDropsTheUtteranceWithBusy) {
+  Turn t;
+  t.say(burst(0.3, 0.6, 0.0));  // speech going on: a decoder is lent
+  ASSERT_EQ(t.turn.state(), State::listening);
+  EXPECT_EQ(t.fake.pool->available(), 0);
+  ASSERT_TRUE(t.turn.add_audio(as_string(sine(200, 0.2))));
+  auto late = t.turn.decode(/*behind=*/true);
+  auto errors = of_kind(late, Kind::error);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].code, Errc::busy);
+  EXPECT_EQ(t.turn.state(), State::dropped);
+  EXPECT_EQ(t.fake.pool->available(), 1);
+  auto rest = t.say(burst(0.0, 0.5, 1.5));
+  EXPECT_TRUE(of_kind(rest, Kind::final_text).empty());
+  EXPECT_TRUE(of_kind(rest, Kind::error).empty());
+  EXPECT_NE(t.turn.state(), State::dropped);  // it ended; the silence after it is a new turn
+  auto next = t.say(burst(0.3, 1.0, 1.5));
+  EXPECT_EQ(of_kind(next, Kind::final_text).size(), 1u);
+}
+
+// Late audio with no utterance going on (silence) drops nothing and answers nothing.
+TEST(SpokenTurn, LateSilenceIsNotAnError) {
+  Turn t;
+  ASSERT_TRUE(t.turn.add_audio(as_string(silence(0.5))));
+  EXPECT_TRUE(t.turn.decode(/*behind=*/true).empty());
+  EXPECT_EQ(t.turn.state(), State::listening);
+}
+
+// Audio read while a decoding ran comes joined: it still gives partials, and two
+// utterances in it give two final transcripts, one per decode (the second waits).
+TEST(SpokenTurn, JoinedAudioGivesPartialsAndOneFinalPerDecode) {
+  Turn t;
+  auto both = burst(0.3, 1.2, 1.5);
+  append(both, burst(0.3, 1.2, 1.5));
+  ASSERT_TRUE(t.turn.add_audio(as_string(both)));
+  auto first = t.turn.decode();
+  EXPECT_GE(of_kind(first, Kind::partial).size(), 1u);
+  ASSERT_EQ(of_kind(first, Kind::final_text).size(), 1u);
+  ASSERT_TRUE(t.turn.has_pending());
+  auto second = t.turn.decode();
+  ASSERT_EQ(of_kind(second, Kind::final_text).size(), 1u);
+  EXPECT_NE(of_kind(second, Kind::final_text)[0].turn_id, of_kind(first, Kind::final_text)[0].turn_id);
+  EXPECT_TRUE(t.turn.decode().empty());  // the silence after it
+  EXPECT_FALSE(t.turn.has_pending());
+}
+
 }  // namespace
 }  // namespace hark::server
