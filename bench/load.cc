@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
       "result label=%s target=%s mode=%s conns=%d connected=%d threads=%d rate=%g "
       "window_s=%.2f round_trips=%llu rt_per_s=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
       "max_ms=%.3f errors=%llu connect_errors=%d unanswered=%llu audio_frames=%llu "
-      "audio_replies=%llu audio_errors=%llu rss_before_kib=%llu rss_connected_kib=%llu rss_end_kib=%llu "
+      "audio_replies=%llu audio_errors=%llu audio_lag_max_ms=%.0f rss_before_kib=%llu rss_connected_kib=%llu rss_end_kib=%llu "
       "kib_per_conn=%.1f server_cpu_pct=%.0f client_cpu_pct=%.0f server_cpu_us_per_rt=%.1f\n",
       options->label.empty() ? "-" : options->label.c_str(), options->echo ? "echo" : "hark",
       mode_name(options->mode), options->connections, r.connected, options->threads,
@@ -209,7 +209,7 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(r.unanswered),
       static_cast<unsigned long long>(r.audio_frames),
       static_cast<unsigned long long>(r.audio_replies),
-      static_cast<unsigned long long>(r.audio_errors),
+      static_cast<unsigned long long>(r.audio_errors), r.audio_lag_max_ms,
       static_cast<unsigned long long>(r.rss_before_kib),
       static_cast<unsigned long long>(r.rss_connected_kib),
       static_cast<unsigned long long>(r.rss_end_kib), per_conn,

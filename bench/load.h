@@ -66,6 +66,7 @@ struct Result {
   std::uint64_t audio_frames = 0;   // binary frames sent (mix)
   std::uint64_t audio_replies = 0;  // messages received on speech connections (mix)
   std::uint64_t audio_errors = 0;   // of them, errors (busy: the speech threads fell behind)
+  double audio_lag_max_ms = 0;      // the client's own lag: a frame sent this late at worst
   double window_s = 0;          // the measured window as it really was
   Histogram latency;            // of the round trips above, microseconds
   std::uint64_t rss_before_kib = 0, rss_connected_kib = 0, rss_end_kib = 0;
