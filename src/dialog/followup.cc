@@ -1,5 +1,7 @@
 #include "dialog/followup.h"
 
+#include "dialog/templates.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -155,17 +157,36 @@ bool could_be_value(const std::vector<std::string>& w) {
   return !w.empty() && w.size() <= kMaxFreeFragment && !contains(opening, w[0]);
 }
 
-// Descriptions say what a skill does ("Place a phone call."); as a choice: "place a
-// phone call", and "to" before it unless it names a thing ("the weather forecast").
-std::string as_choice(const skills::Skill& skill) {
-  std::string d = skill.description.empty() ? skill.name : skill.description;
+// A choice as it follows "Do you want": "to" before what the skill does ("to call Anna",
+// "to place a phone call"), not before a thing ("the weather forecast").
+std::string as_choice(std::string d) {
   while (!d.empty() && (d.back() == '.' || d.back() == ' ')) d.pop_back();
-  std::replace(d.begin(), d.end(), '_', ' ');
   auto w = words_of(d);
   bool thing = !w.empty() && (w[0] == "the" || w[0] == "a" || w[0] == "an" || w[0] == "today's" ||
                               w[0] == "what" || w[0] == "your");
-  if (!d.empty()) d[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(d[0])));
   return (thing ? "" : "to ") + d;
+}
+
+// Descriptions say what a skill does ("Place a phone call."); as a choice: "to place a
+// phone call".
+std::string described(const skills::Skill& skill) {
+  std::string d = skill.description.empty() ? skill.name : skill.description;
+  std::replace(d.begin(), d.end(), '_', ' ');
+  if (!d.empty()) d[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(d[0])));
+  return as_choice(std::move(d));
+}
+
+// The values found (for `first`, the skill the parse filled them for) that `skill` has a
+// slot of the same name and type for: a "date" of one skill is a date of the other, a
+// "query" of music is no search query.
+Slots shared_slots(const skills::Skill& first, const skills::Skill& skill, const Slots& slots) {
+  Slots out;
+  for (const auto& [name, slot] : slots) {
+    const skills::SlotDef* a = first.find_slot(name);
+    const skills::SlotDef* b = skill.find_slot(name);
+    if (a && b && a->type == b->type) out.emplace(name, slot);
+  }
+  return out;
 }
 
 }  // namespace
@@ -314,12 +335,19 @@ std::optional<Fragment> restated_change(const Recent& recent, std::string_view t
   return out;
 }
 
-std::string choice_question(const skills::Registry& registry, const std::vector<std::string>& names) {
+std::string choice_question(const skills::Registry& registry, const std::vector<std::string>& names,
+                            const Slots& slots, const LocalTime& today) {
   std::vector<std::string> parts;
-  for (const auto& n : names)
-    if (const skills::Skill* s = registry.find(n)) parts.push_back(as_choice(*s));
+  const skills::Skill* first = nullptr;
+  for (const auto& n : names) {
+    const skills::Skill* s = registry.find(n);
+    if (!s) continue;
+    if (!first) first = s;
+    auto offered = fill_offer(*s, shared_slots(*first, *s, slots), today);
+    parts.push_back(offered ? as_choice(*offered) : described(*s));
+  }
   if (parts.empty()) return "";
-  // "to" once: "Do you want to place a phone call, or send a text message?"
+  // "to" once: "Do you want to call Anna, or send Anna a message?"
   bool to = parts[0].starts_with("to ");
   std::string q = "Do you want " + parts[0];
   for (std::size_t i = 1; i < parts.size(); ++i) {

@@ -10,6 +10,7 @@
 // to a skill that needs confirmation still asks for it.
 #pragma once
 
+#include "dialog/speech.h"
 #include "nlu/parser.h"
 #include "skills/registry.h"
 #include "store/store.h"
@@ -94,9 +95,13 @@ std::optional<Fragment> merge_fragment(const nlu::Parser& parser, const skills::
 // new alarm).
 std::optional<Fragment> restated_change(const Recent& recent, std::string_view text, const nlu::ParseResult& parsed);
 
-// The question of an ask-back, from the skills' descriptions: "Do you want to place a
-// phone call, or send a text message?".
-std::string choice_question(const skills::Registry& registry, const std::vector<std::string>& skills);
+// The question of an ask-back. Each skill is offered by its `offer:` filled with the
+// values found (`slots`, those of the first skill; a later skill uses those it has a slot
+// of the same name and type for), or by its description when no offer can be filled:
+// "Do you want to call Anna, or send Anna a message?", "Do you want to place a phone
+// call, or send a text message?".
+std::string choice_question(const skills::Registry& registry, const std::vector<std::string>& skills,
+                            const Slots& slots, const LocalTime& today);
 
 // The answer to an ask-back: the index of the skill chosen, kDeclined, or kUnresolved
 // (the words are something else; the ask-back is dropped).

@@ -60,8 +60,8 @@ std::string drop_placeholder(std::string text, const Placeholder& p) {
   return tidy;
 }
 
-std::string fill(const std::string& tmpl, const skills::Skill& skill,
-                 const std::map<std::string, nlu::Slot>& slots, const LocalTime& today) {
+std::string fill_words(const std::string& tmpl, const skills::Skill& skill,
+                       const std::map<std::string, nlu::Slot>& slots, const LocalTime& today) {
   // Missing slots first, from the back so earlier positions stay valid.
   std::string text = tmpl;
   auto ps = placeholders(text);
@@ -79,7 +79,12 @@ std::string fill(const std::string& tmpl, const skills::Skill& skill,
     pos = p.end;
   }
   out.append(text, pos, std::string::npos);
-  return capitalize(out);
+  return out;
+}
+
+std::string fill(const std::string& tmpl, const skills::Skill& skill,
+                 const std::map<std::string, nlu::Slot>& slots, const LocalTime& today) {
+  return capitalize(fill_words(tmpl, skill, slots, today));
 }
 
 }  // namespace
@@ -122,6 +127,19 @@ std::string fill_first(const std::vector<std::string>& alternatives, const skill
 std::string fill_response(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
                           const LocalTime& today) {
   return fill_first(skill.responses, skill, slots, today);
+}
+
+std::optional<std::string> fill_offer(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
+                                      const LocalTime& today) {
+  for (const auto& o : skill.offer) {
+    bool complete = true;
+    for (const auto& p : placeholders(o)) complete = complete && has_value(slots, p.name);
+    if (!complete) continue;
+    std::string out = fill_words(o, skill, slots, today);
+    while (!out.empty() && (out.back() == '.' || out.back() == '?' || out.back() == ' ')) out.pop_back();
+    return out;
+  }
+  return std::nullopt;
 }
 
 std::string fill_changed(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,

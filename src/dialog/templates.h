@@ -6,6 +6,7 @@
 #include "skills/skill.h"
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace hark::dialog {
@@ -24,5 +25,11 @@ std::string fill_response(const skills::Skill& skill, const std::map<std::string
 // given ("OK, I moved the alarm to 7:30 AM."); skill.responses when it has none.
 std::string fill_changed(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
                          const LocalTime& today);
+
+// The first alternative of skill.offer whose {slots} all have values, filled, as it goes
+// inside a question ("call Anna": not capitalized, no end punctuation); nullopt when
+// none has (the ask-back then offers the skill by its description).
+std::optional<std::string> fill_offer(const skills::Skill& skill, const std::map<std::string, nlu::Slot>& slots,
+                                      const LocalTime& today);
 
 }  // namespace hark::dialog

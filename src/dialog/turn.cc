@@ -170,7 +170,15 @@ class Turn {
   // An ask-back (nlu::ParseResult::choices): which of the skills was meant.
   std::optional<Answer> ask_back(const nlu::ParseResult& p) {
     if (p.intent != "fallback" || p.choices.empty()) return std::nullopt;
-    std::string q = choice_question(deps_.skills, p.choices);
+    // The question names what was found as the answer would use it: "Anna" as the stored
+    // "Anna Smith", "her" as the last contact (or not at all when there is none).
+    Slots named = p.slots;
+    if (const skills::Skill* first = deps_.skills.find(p.choices.front())) {
+      std::vector<std::string> unused;
+      resolve_contacts(*first, text_, named, st_.last_contact, loaded_.contacts, unused);
+    }
+    LocalTime today = local_time(loaded_.context.now, timezone_).value_or(LocalTime{});
+    std::string q = choice_question(deps_.skills, p.choices, named, today);
     if (q.empty()) return std::nullopt;
     st_.choice = Choice{p.choices, p.slots};
     return Answer{q, std::nullopt, "fallback", true};

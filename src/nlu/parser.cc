@@ -538,6 +538,7 @@ struct Parser::Impl {
         // Probable but not sure, with a word that names the skill: ask ("Do you want to
         // place a phone call?") rather than act or drop it.
         if (named && coverage >= kMinActionCoverage) {
+          fill_known_contacts(result, cs, text, tokens, ctx, explained);
           result.choices = {cs.skill->name};
           return result;
         }
@@ -565,7 +566,10 @@ struct Parser::Impl {
       ParseResult found;
       fill_typed_slots(found, cs, text, tokens, ctx, explained);
       if (classifier.coverage(ids, label, explained) < kMinCoverage) return {};
-      if (label == pred.label) result.slots = std::move(found.slots);
+      if (label == pred.label) {
+        fill_known_contacts(found, cs, text, tokens, ctx, explained);
+        result.slots = std::move(found.slots);
+      }
       result.choices.push_back(cs.skill->name);
     }
     return result;
@@ -609,6 +613,47 @@ struct Parser::Impl {
         std::fill(used.begin() + static_cast<long>(found->begin), used.begin() + static_cast<long>(found->end), 1);
         result.slots[cs.skill->slots[si].name] = value_of(*found, cs, text, tokens, cache, ctx);
       }
+  }
+
+  // Contact slots of an ask-back, so that the question can name who ("Do you want to call
+  // Anna, or ...?"): only words that name a stored contact (its name, an alias, its first
+  // name) or a pronoun the dialog resolves from the conversation, never other free words.
+  // Longest first, each word used once; nothing here raises the classifier's coverage.
+  void fill_known_contacts(ParseResult& result, const CompiledSkill& cs, std::string_view text,
+                           const std::vector<Token>& tokens, const Context& ctx, std::vector<char>& used) const {
+    auto norm = [](const std::string& s) {
+      auto t = tokenize(s);
+      return join_norms(t, 0, t.size());
+    };
+    auto names = [&](const std::string& said) {
+      if (said == "her" || said == "him" || said == "them") return true;
+      std::string_view bare = said;
+      if (bare.starts_with("my ")) bare.remove_prefix(3);
+      for (const auto& c : ctx.contacts) {
+        std::string name = norm(c.name);
+        if (name == said || name == bare || name.substr(0, name.find(' ')) == said) return true;
+        for (const auto& a : c.aliases)
+          if (std::string alias = norm(a); alias == said || alias == bare) return true;
+      }
+      return false;
+    };
+    std::size_t n = tokens.size();
+    for (std::size_t si = 0; si < cs.slots.size(); ++si) {
+      const std::string& slot = cs.skill->slots[si].name;
+      if (cs.slots[si].kind != skills::SlotType::kContact || result.slots.count(slot)) continue;
+      bool done = false;
+      for (std::size_t len = std::min(n, kMaxContactSpan + 1); len >= 1 && !done; --len)
+        for (std::size_t b = 0; b + len <= n && !done; ++b) {
+          if (std::any_of(used.begin() + static_cast<long>(b), used.begin() + static_cast<long>(b + len),
+                          [](char u) { return u != 0; }))
+            continue;
+          if (!names(join_norms(tokens, b, b + len))) continue;
+          std::string raw(text.substr(tokens[b].begin, tokens[b + len - 1].end - tokens[b].begin));
+          result.slots[slot] = Slot{Text{resolve_contact(raw, tokens, b, b + len, ctx)}, raw};
+          std::fill(used.begin() + static_cast<long>(b), used.begin() + static_cast<long>(b + len), 1);
+          done = true;
+        }
+    }
   }
 
   ParseResult parse_tokens(std::string_view text, const std::vector<Token>& tokens,

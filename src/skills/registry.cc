@@ -26,7 +26,8 @@ namespace {
 
 const std::set<std::string> kSkillKeys = {"name",  "description", "action",   "needs_confirmation",
                                           "slots", "rules",       "sentences", "response",
-                                          "changed", "ask",   "examples",    "training"};
+                                          "changed", "offer", "ask",         "examples",
+                                          "training"};
 const std::set<std::string> kSlotKeys = {"type", "values", "required", "unit"};
 
 int line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
@@ -260,6 +261,12 @@ class FileParser {
       for (std::size_t i = 0; i < sk.changed.size(); ++i)
         for (auto& s : response_slots(sk.changed[i]))
           if (!sk.find_slot(s)) fail(r.IsSequence() ? r[i] : r, "changed uses unknown slot {" + s + "}");
+    }
+    if (auto r = root["offer"]) {
+      sk.offer = string_list(r, "offer");
+      for (std::size_t i = 0; i < sk.offer.size(); ++i)
+        for (auto& s : response_slots(sk.offer[i]))
+          if (!sk.find_slot(s)) fail(r.IsSequence() ? r[i] : r, "offer uses unknown slot {" + s + "}");
     }
     if (auto a = root["ask"]) {
       if (!a.IsMap()) fail(a, "ask must be a mapping of slot: question");

@@ -41,6 +41,10 @@ struct Skill {
   // Said instead of `responses` when a follow-up ("make it 7:30") changes the action just
   // given; alternatives as in `responses`. Empty: `responses`.
   std::vector<std::string> changed;
+  // How an ask-back offers the skill, with the request's values: "call {target}" reads
+  // "Do you want to call Anna, or ...?". Alternatives as in `responses`; the first whose
+  // {slots} all have values is used, the description when none has.
+  std::vector<std::string> offer;
   std::map<std::string, std::string> ask;    // slot -> question when it is missing
   std::vector<std::string> examples;         // plain example requests (for GET /skills)
   // More plain requests of the skill, in many phrasings, that only the parser's statistical

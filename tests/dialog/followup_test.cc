@@ -345,13 +345,64 @@ class AskBackTest : public FollowupTest {
 };
 
 TEST_F(AskBackTest, TheQuestionComesFromTheSkills) {
-  auto q = turn("ring up or write to Anna", between({"call", "message"}, "Anna"));
+  auto q = turn("ring up or write to someone", between({"call", "message"}, ""));
   ASSERT_TRUE(q);
   EXPECT_EQ(q->message, "Do you want to place a phone call, or send a text message?");
   EXPECT_TRUE(q->expects_reply);
   EXPECT_FALSE(q->action);
   auto one = turn("weather or a timer", between({"weather", "timer"}, ""));
   EXPECT_EQ(one->message, "Do you want the weather forecast, or to start a countdown timer?");
+}
+
+// The question names what the parse found, in each skill's own offer.
+TEST_F(AskBackTest, TheQuestionNamesTheContact) {
+  auto q = turn("ring up or write to Anna", between({"call", "message"}, "Anna"));
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->message, "Do you want to call Anna, or send Anna a message?");
+  EXPECT_TRUE(q->expects_reply);
+  EXPECT_FALSE(q->action);
+  // The other order and another pair: each skill says itself.
+  state_ = {};
+  auto other = turn("Anna, text or the location", between({"message", "share_location"}, "Anna"));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->message, "Do you want to send Anna a message, or share your location with Anna?");
+}
+
+TEST_F(AskBackTest, TheNameIsTheStoredContact) {
+  contacts({{"Anna Smith", {"+15550001111"}, {}}});
+  auto q = turn("ring up or write to anna", between({"call", "message"}, "anna"));
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->message, "Do you want to call Anna Smith, or send Anna Smith a message?");
+  auto a = turn("call");
+  ASSERT_TRUE(a && a->action) << (a ? a->message : "");
+  EXPECT_EQ(param(*a, "target"), "Anna Smith");
+}
+
+TEST_F(AskBackTest, APronounIsNamedOnlyWhenTheConversationHasOne) {
+  auto unknown = turn("ring or write her", between({"call", "message"}, "her"));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->message, "Do you want to place a phone call, or send a text message?");
+  state_ = {};
+  contacts({{"Bob Jones", {"+15550002222"}, {}}});
+  ASSERT_TRUE(turn("share my location with Bob Jones"));
+  state_.pending.reset();
+  auto known = turn("ring or write him", between({"call", "message"}, "him"));
+  ASSERT_TRUE(known);
+  EXPECT_EQ(known->message, "Do you want to call Bob Jones, or send Bob Jones a message?");
+}
+
+// A skill without an offer, or whose offer needs a value not found, is offered by its
+// description; a value is offered to a skill only through a slot of the same type.
+TEST_F(AskBackTest, WithoutItsValuesASkillIsDescribed) {
+  nlu::ParseResult p;
+  p.choices = {"timer", "unit_conversion"};
+  p.slots["duration_seconds"] = nlu::Slot{nlu::Duration{600}, "ten minutes"};
+  auto q = turn("ten minutes heads up", p);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->message, "Do you want to start a timer for 10 minutes, or convert an amount between units?");
+  auto one = turn("maybe phone", between({"call"}, ""));
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->message, "Do you want to place a phone call?");
 }
 
 TEST_F(AskBackTest, TheAnswerNamesTheSkill) {
@@ -402,7 +453,8 @@ TEST_F(AskBackTest, NoDeclinesAndOtherWordsMoveOn) {
 TEST_F(AskBackTest, OneChoiceIsAYesOrNoQuestion) {
   auto q = turn("maybe phone Anna", between({"call"}, "Anna"));
   ASSERT_TRUE(q);
-  EXPECT_EQ(q->message, "Do you want to place a phone call?");
+  EXPECT_EQ(q->message, "Do you want to call Anna?");
+  EXPECT_TRUE(q->expects_reply);
   auto yes = turn("yes");
   ASSERT_TRUE(yes && yes->action) << (yes ? yes->message : "");
   EXPECT_EQ(yes->action->name, "call");
@@ -420,7 +472,7 @@ TEST_F(FollowupTest, TheParsersAskBackIsAskedAndAnswered) {
   auto q = say("heads up in twenty minutes");
   EXPECT_FALSE(q.action);
   EXPECT_TRUE(q.expects_reply);
-  EXPECT_EQ(q.message, "Do you want to start a countdown timer, or convert an amount between units?");
+  EXPECT_EQ(q.message, "Do you want to start a timer for 20 minutes, or convert an amount between units?");
   auto timer = say("the timer");
   EXPECT_EQ(name(timer), "timer") << timer.message;
   EXPECT_EQ(param(timer, "duration_seconds"), "1200");

@@ -161,7 +161,7 @@ TEST_F(FollowupE2E, AskBackThenTheAnswer) {
   auto q = ask("heads up in twenty minutes");
   EXPECT_TRUE(action_of(q).empty()) << dump(q);
   EXPECT_TRUE(expects_reply(q)) << dump(q);
-  EXPECT_NE(str(q, "message").find("countdown timer"), std::string::npos) << dump(q);
+  EXPECT_NE(str(q, "message").find("start a timer for 20 minutes"), std::string::npos) << dump(q);
   auto timer = ask("the first one");
   EXPECT_EQ(action_name(timer), "timer") << dump(timer);
   EXPECT_EQ(number_param(timer, "duration_seconds"), 1200) << dump(timer);

@@ -34,5 +34,18 @@ TEST_F(AskBack, ClearRequestsAndOtherTalkAskNothing) {
   }
 }
 
+// The ask-back names who, so the question can ("Do you want to send Anna a message?"):
+// only words that name a stored contact, never other free words.
+TEST_F(AskBack, AStoredContactIsFoundForTheQuestion) {
+  auto unknown = parse("anna message");
+  ASSERT_EQ(unknown.choices, std::vector<std::string>{"message"});
+  EXPECT_EQ(str(unknown, "target"), "<missing>");
+  ctx_.contacts = {{"Anna Smith", {}}, {"Mom", {"mother"}}};
+  auto known = parse("anna message");
+  ASSERT_EQ(known.choices, std::vector<std::string>{"message"});
+  EXPECT_EQ(known.slots.at("target").raw, "anna");
+  EXPECT_EQ(known.intent, "fallback");  // still a question, not an action
+}
+
 }  // namespace
 }  // namespace hark::nlu
