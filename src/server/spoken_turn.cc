@@ -79,26 +79,25 @@ void SpokenTurn::on_error(const Error& e, std::vector<SpeechEvent>& out) {
   answered_since_end_ = true;
 }
 
-bool SpokenTurn::on_update(const asr::StreamUpdate& u, bool client_ended,
+void SpokenTurn::on_update(const asr::StreamUpdate& u, bool client_ended,
                            std::vector<SpeechEvent>& out) {
   const std::string turn = turn_id();
   if (u.partial && state_ != State::dropped)
     out.push_back({SpeechEvent::Kind::partial, turn, *u.partial, {}});
-  if (!u.ended) return false;
+  if (!u.ended) return;
   const bool answered = state_ == State::dropped;
   finish_turn();
-  if (answered) return false;
+  if (answered) return;
   if (!u.heard_speech || u.final_text.empty()) {
     // Silence or noise alone is no utterance: nothing to answer, unless the client ended
     // it itself and got no answer since its last audio_end (it is waiting for one): then
     // an empty final transcript says that nothing was heard.
     if (client_ended && !answered_since_end_)
       out.push_back({SpeechEvent::Kind::nothing_heard, turn, {}, {}});
-    return false;
+    return;
   }
   out.push_back({SpeechEvent::Kind::final_text, turn, u.final_text, {}});
   answered_since_end_ = true;
-  return true;
 }
 
 std::vector<SpeechEvent> SpokenTurn::decode(bool behind) {
@@ -111,8 +110,9 @@ std::vector<SpeechEvent> SpokenTurn::decode(bool behind) {
   if (behind && state_ == State::listening && stream_->shed())
     on_error(make_error(Errc::busy, "the speech pool fell behind"), out);
   // Audio read while the last decoding ran arrives joined: it goes to the stream in slices,
-  // so that it still gives its partials, and a decoding stops at an utterance's final
-  // transcript (the rest waits for the next call: has_pending).
+  // and a decoding stops at the first slice that has something to say (a partial, a final
+  // transcript), so that it reaches the client at once; the rest waits for the next call
+  // (has_pending).
   constexpr std::size_t kSlice = 6400;  // 200 ms of 16 kHz PCM
   const auto* data = reinterpret_cast<const std::uint8_t*>(pending_audio_.data());
   std::size_t pos = 0;
@@ -129,7 +129,9 @@ std::vector<SpeechEvent> SpokenTurn::decode(bool behind) {
       pos = pending_audio_.size();  // one error for what was read at once
       break;
     }
-    if (on_update(*update, pending_end_ && pos == pending_audio_.size(), out)) break;
+    const std::size_t said = out.size();
+    on_update(*update, pending_end_ && pos == pending_audio_.size(), out);
+    if (out.size() > said) break;
   }
   pending_audio_.erase(0, pos);
   if (!pending_audio_.empty()) return out;

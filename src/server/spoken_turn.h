@@ -71,14 +71,13 @@ class SpokenTurn {
   // audio waited too long for the speech pool (the server is overloaded): an utterance in
   // progress answers busy and is only end-pointed from then on, which costs little.
   std::vector<SpeechEvent> decode(bool behind = false);
-  // Audio queued and not yet decoded: a decode stops after a final transcript, and the
-  // audio after it waits for the next decode.
+  // Audio queued and not yet decoded: a decode stops after a partial or a final
+  // transcript, and the audio after it waits for the next decode.
   bool has_pending() const { return !pending_audio_.empty(); }
 
  private:
   void on_error(const Error& e, std::vector<SpeechEvent>& out);
-  // True when it gave a final transcript.
-  bool on_update(const asr::StreamUpdate& u, bool client_ended, std::vector<SpeechEvent>& out);
+  void on_update(const asr::StreamUpdate& u, bool client_ended, std::vector<SpeechEvent>& out);
   void finish_turn() {
     state_ = State::idle;
     turn_id_.clear();

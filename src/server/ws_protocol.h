@@ -104,8 +104,8 @@ class WsConnection {
   // The client cancelled while `decoded` (on_speech's output) was being decoded: its
   // partials may still go, but its final transcript does not and it gets no answer.
   void drop_spoken(WsOutput& decoded);
-  // Audio on_speech left for another call (it stops after a final transcript; the audio
-  // read after that utterance's end is the next one's).
+  // Audio on_speech left for another call: it stops after a partial or a final
+  // transcript, so that each goes out as soon as it is known.
   bool speech_pending() const { return turn_.has_pending(); }
   // True for a `cancel` message (cheap enough for the network thread: a short frame).
   static bool is_cancel(std::string_view frame);

@@ -191,22 +191,32 @@ TEST(SpokenTurn, LateSilenceIsNotAnError) {
   EXPECT_EQ(t.turn.state(), State::listening);
 }
 
-// Audio read while a decoding ran comes joined: it still gives partials, and two
-// utterances in it give two final transcripts, one per decode (the second waits).
-TEST(SpokenTurn, JoinedAudioGivesPartialsAndOneFinalPerDecode) {
+// Audio read while a decoding ran comes joined: each decode stops at the first thing it
+// has to say (so that a partial goes out at once), and two utterances in it give two final
+// transcripts of two turns.
+TEST(SpokenTurn, JoinedAudioIsDecodedUntilItHasSomethingToSay) {
   Turn t;
   auto both = burst(0.3, 1.2, 1.5);
   append(both, burst(0.3, 1.2, 1.5));
   ASSERT_TRUE(t.turn.add_audio(as_string(both)));
-  auto first = t.turn.decode();
-  EXPECT_GE(of_kind(first, Kind::partial).size(), 1u);
-  ASSERT_EQ(of_kind(first, Kind::final_text).size(), 1u);
-  ASSERT_TRUE(t.turn.has_pending());
-  auto second = t.turn.decode();
-  ASSERT_EQ(of_kind(second, Kind::final_text).size(), 1u);
-  EXPECT_NE(of_kind(second, Kind::final_text)[0].turn_id, of_kind(first, Kind::final_text)[0].turn_id);
-  EXPECT_TRUE(t.turn.decode().empty());  // the silence after it
-  EXPECT_FALSE(t.turn.has_pending());
+  std::vector<std::vector<SpeechEvent>> decodes;
+  for (int i = 0; i < 100; ++i) {
+    decodes.push_back(t.turn.decode());
+    if (!t.turn.has_pending()) break;
+  }
+  ASSERT_FALSE(t.turn.has_pending());
+  std::vector<SpeechEvent> finals;
+  std::size_t partials = 0;
+  for (const auto& d : decodes) {
+    EXPECT_LE(d.size(), 1u);  // one thing said per decode
+    for (const auto& e : d) {
+      if (e.kind == Kind::partial) ++partials;
+      if (e.kind == Kind::final_text) finals.push_back(e);
+    }
+  }
+  EXPECT_GE(partials, 2u);
+  ASSERT_EQ(finals.size(), 2u);
+  EXPECT_NE(finals[0].turn_id, finals[1].turn_id);
 }
 
 }  // namespace
