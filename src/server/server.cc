@@ -47,6 +47,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -472,6 +473,7 @@ struct WsSession : std::enable_shared_from_this<WsSession> {
   bool authenticated = false;  // as of the last call the handler made
   bool frame_seen = false;     // a frame arrived: the auth deadline was met
   bool handling = false;       // the handler is inside a call (store, dialog, decoding)
+  bool audio_dropped = false;  // audio the handler was too far behind to queue (reader)
   bool close_queued = false;
   std::uint64_t cancels = 0;   // `cancel` messages read so far
 
@@ -606,6 +608,13 @@ asio::awaitable<void> WsSession::reader() {
     // Speech queued before a `cancel` is not decoded, and what is being decoded is not
     // answered (WsConnection::is_cancel). The cancel itself still goes to the handler.
     if (text && authenticated && WsConnection::is_cancel(frame.data)) ++cancels;
+    if (!text && in_bytes + frame.data.size() > impl.options.max_frame_bytes) {
+      // The decoding is more than a whole frame's worth of audio behind this client: the
+      // audio is dropped (memory stays bounded, the socket is still read) and the utterance
+      // it belonged to answers busy (handle).
+      audio_dropped = true;
+      continue;
+    }
     in_bytes += frame.data.size();
     if (joins_last(frame)) {
       in.back().data += frame.data;
@@ -657,9 +666,11 @@ asio::awaitable<void> WsSession::handle(Incoming& frame) {
   // queued, drops it).
   if (frame.epoch != cancels) co_return;
   for (;;) {
-    // Audio that waited this long for a speech thread: the threads are behind every stream.
-    auto decoded = co_await on_pool(impl.speech_pool, [&p, queued = Steady::now(), lag = impl.options.max_speech_lag] {
-      return p.on_speech(Steady::now() - queued > lag);
+    // Audio dropped by the reader, or that waited this long for a speech thread (the
+    // threads are behind every stream): the utterance in progress answers busy.
+    const bool dropped = std::exchange(audio_dropped, false);
+    auto decoded = co_await on_pool(impl.speech_pool, [&p, dropped, queued = Steady::now(), lag = impl.options.max_speech_lag] {
+      return p.on_speech(dropped || Steady::now() - queued > lag);
     });
     if (close_queued) co_return;
     if (frame.epoch != cancels) {
