@@ -120,6 +120,11 @@ struct EndpointerOptions {
   // noise floor (stood_out()). A kitchen's clatter reaches about 12 dB over its floor; a
   // voice at 6 dB peak SNR over that noise about 13-14 dB or more.
   double min_stand_out_db = 13.0;
+  // The same for an utterance that began before the stream's first floor was known (its
+  // first floor_window_ms) and did not stand out this far once it was: its levels are judged
+  // on a floor taken from the same seconds, the quietest of them, so the background's own
+  // range counts (a kitchen's loudest 100 ms in 3-4 s is up to about 16 dB above it).
+  double min_early_stand_out_db = 16.0;
 };
 
 enum class Endpoint {
@@ -153,9 +158,10 @@ class Endpointer {
   // noise floor (dB): the floor of its moment, or for levels heard before the floor was
   // known (the stream's first floor_window_ms), the floor now.
   double stand_out_db() const;
-  // Speech began and stood out of the background by min_stand_out_db. False for an
-  // utterance cut out of the background itself (steady noise taken for speech before the
-  // floor was known, a clatter): the caller should not hear it as a command.
+  // Speech began and stood out of the background by min_stand_out_db (or
+  // min_early_stand_out_db, see there). False for an utterance cut out of the background
+  // itself (steady noise taken for speech before the floor was known, a clatter): the
+  // caller should not hear it as a command.
   bool stood_out() const;
   // The floor follows a full floor_window_ms of this stream's audio.
   bool floor_known() const { return window_filled_ >= window_db_.size(); }
@@ -190,6 +196,7 @@ class Endpointer {
   // (while the floor is known), and absolute (before it is).
   double stand_out_db_ = -200.0;
   double early_peak_db_ = -200.0;
+  bool spans_first_floor_ = false;  // began before the first floor, did not stand out of it
 };
 
 // The samples of one utterance, capped (30 s by default). Reserves its capacity once.

@@ -64,7 +64,8 @@ double Endpointer::stand_out_db() const {
 }
 
 bool Endpointer::stood_out() const {
-  return speech_started_ && stand_out_db() >= options_.min_stand_out_db;
+  return speech_started_ &&
+         stand_out_db() >= (spans_first_floor_ ? options_.min_early_stand_out_db : options_.min_stand_out_db);
 }
 
 void Endpointer::reset() {
@@ -81,6 +82,7 @@ void Endpointer::reset() {
   std::fill(recent_power_.begin(), recent_power_.end(), 0.0);
   recent_sum_ = 0;
   stand_out_db_ = early_peak_db_ = kNoLevel;
+  spans_first_floor_ = false;
 }
 
 Endpoint Endpointer::push(std::span<const std::int16_t> samples) {
@@ -132,11 +134,21 @@ void Endpointer::frame(std::span<const std::int16_t> f) {
     noise_floor_db_ += kFloorDown * (energy_db - noise_floor_db_);
   else
     noise_floor_db_ += (speech && speech_started_ ? kFloorUpInSpeech : kFloorUp) * (energy_db - noise_floor_db_);
+  const bool floor_was_known = floor_known();
   follow_background(smoothed_db);
 
   auto raise = [this](Endpoint e) {
     if (rank(e) > rank(event_)) event_ = e;
   };
+  // The stream's first floor is known now. An utterance taken for speech against the quiet
+  // start (steady noise is, until now) that does not stand out of that floor yet may be the
+  // background: from now on only its levels above the floor count, and by the margin for
+  // levels judged on a floor from the same seconds (min_early_stand_out_db).
+  if (!floor_was_known && floor_known() && speech_started_ &&
+      early_peak_db_ - noise_floor_db_ < options_.min_early_stand_out_db) {
+    early_peak_db_ = kNoLevel;
+    spans_first_floor_ = true;
+  }
 
   if (speech) ++speech_frames_;
   if (!speech_started_) {

@@ -173,26 +173,30 @@ TEST(Endpointer, ClatterOverSteadyNoiseIsNoSpeech) {
 }
 
 // Speech over the same background, its loudest 128 ms 12 dB above the noise's (the
-// benchmark's peak SNR), after the floor followed the noise: one utterance, standing out,
-// that holds the whole sentence.
+// benchmark's peak SNR): one utterance, standing out, that holds the whole sentence; both
+// when it begins 0.5 s into the stream (before the floor is known: a user who speaks as
+// soon as the microphone opens) and after the floor followed the noise.
 TEST(Endpointer, SpeechOverSteadyNoiseIsFound) {
   auto wav = espeak_wav("a large latte with oat milk please");
   ASSERT_FALSE(wav.empty());
   auto speech = decode_all(wav);
   ASSERT_TRUE(speech);
-  auto s = rumble(10.0 + static_cast<double>(speech->size()) / kTargetRate, 1500.0, true);
-  const std::size_t at = 6 * kTargetRate;
-  const std::vector<std::int16_t> under(s.begin() + at, s.begin() + at + speech->size());
-  const double gain = std::sqrt(peak_frame_energy(under) * std::pow(10.0, 1.2) / peak_frame_energy(*speech));
-  for (std::size_t i = 0; i < speech->size(); ++i)
-    s[at + i] = static_cast<std::int16_t>(std::clamp(s[at + i] + gain * (*speech)[i], -32767.0, 32767.0));
-  Endpointer ep;
-  std::vector<Cut> spoken;
-  for (const Cut& c : cut_all(ep, s))
-    if (c.stood_out) spoken.push_back(c);
-  ASSERT_EQ(spoken.size(), 1u);
-  EXPECT_LE(spoken[0].start, at + kTargetRate / 5);  // the start within the first word
-  EXPECT_GE(spoken[0].end, at + speech->size());
+  for (double lead : {0.5, 6.0}) {
+    auto s = rumble(lead + 4.0 + static_cast<double>(speech->size()) / kTargetRate, 1500.0, true);
+    const auto at = static_cast<std::size_t>(lead * kTargetRate);
+    const std::vector<std::int16_t> under(s.begin() + static_cast<std::ptrdiff_t>(at),
+                                          s.begin() + static_cast<std::ptrdiff_t>(at + speech->size()));
+    const double gain = std::sqrt(peak_frame_energy(under) * std::pow(10.0, 1.2) / peak_frame_energy(*speech));
+    for (std::size_t i = 0; i < speech->size(); ++i)
+      s[at + i] = static_cast<std::int16_t>(std::clamp(s[at + i] + gain * (*speech)[i], -32767.0, 32767.0));
+    Endpointer ep;
+    std::vector<Cut> spoken;
+    for (const Cut& c : cut_all(ep, s))
+      if (c.stood_out) spoken.push_back(c);
+    ASSERT_EQ(spoken.size(), 1u) << lead;
+    EXPECT_LE(spoken[0].start, at + kTargetRate / 5) << lead;  // the start within the first word
+    EXPECT_GE(spoken[0].end, at + speech->size()) << lead;
+  }
 }
 
 TEST(Endpointer, StopsAtMaxLength) {
