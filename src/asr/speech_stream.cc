@@ -155,6 +155,10 @@ Result<StreamUpdate> SpeechStream::push(std::span<const std::uint8_t> chunk) {
 
   if (ended) {
     update.ended = true;
+    if (!endpointer_.stood_out()) {  // cut out of the background: nothing to hear
+      reset();
+      return update;
+    }
     update.heard_speech = true;
     auto text = finish_recognizer();
     reset();
@@ -196,7 +200,7 @@ Result<StreamUpdate> SpeechStream::end() {
     endpointer_.push(buffer_.samples().subspan(before));
     if (lease_) (void)feed(buffer_.samples().subspan(before));
   }
-  if (!endpointer_.heard_speech()) {
+  if (!endpointer_.stood_out()) {
     reset();
     return update;
   }

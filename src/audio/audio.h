@@ -102,7 +102,7 @@ struct EndpointerOptions {
   int trailing_silence_ms = 700;    // silence after speech that ends the utterance
   int min_speech_ms = 80;           // voiced frames (within onset_window_ms) that start speech
   int onset_window_ms = 200;
-  int max_utterance_ms = 30000;     // hard cap on one utterance, counted from the first sample
+  int max_utterance_ms = 30000;     // hard cap on one utterance with speech, counted from its first sample
   double speech_margin_db = 10.0;   // frame energy above the noise floor to count as speech
   double hold_margin_db = 6.0;      // lower margin while in speech (hysteresis)
   double min_speech_dbfs = -48.0;   // frames quieter than this are never speech
@@ -116,13 +116,22 @@ struct EndpointerOptions {
   // an utterance open until max_utterance_ms.
   int floor_window_ms = 3000;
   int smooth_ms = 100;
+  // An utterance is speech only if its loudest smooth_ms average stood this far above the
+  // noise floor (stood_out()). A kitchen's clatter reaches about 12 dB over its floor; a
+  // voice at 6 dB peak SNR over that noise about 13-14 dB or more.
+  double min_stand_out_db = 13.0;
+  // The same for an utterance that began before the stream's first floor was known (its
+  // first floor_window_ms) and did not stand out this far once it was: its levels are judged
+  // on a floor taken from the same seconds, the quietest of them, so the background's own
+  // range counts (a kitchen's loudest 100 ms in 3-4 s is up to about 16 dB above it).
+  double min_early_stand_out_db = 16.0;
 };
 
 enum class Endpoint {
   none,            // nothing new
   speech_started,  // the first speech of the utterance was just heard
   speech_ended,    // trailing silence after speech: the utterance is over
-  max_length,      // the utterance reached max_utterance_ms
+  max_length,      // the utterance with speech reached max_utterance_ms
 };
 
 class Endpointer {
@@ -134,6 +143,8 @@ class Endpointer {
   // of this call (speech_ended/max_length over speech_started over none). After an end
   // event the endpointer ignores input until reset().
   Endpoint push(std::span<const std::int16_t> samples);
+  // Ready for the next utterance of the same stream: the background estimate (the noise
+  // floor) is kept. A new stream needs a new Endpointer.
   void reset();
 
   bool heard_speech() const { return speech_started_; }
@@ -143,6 +154,17 @@ class Endpointer {
   // Sample index (from the start of the utterance) where speech began; 0 if none.
   std::size_t speech_start_sample() const { return speech_start_sample_; }
   double noise_floor_dbfs() const { return noise_floor_db_; }
+  // How far the utterance's loudest smoothed_ms level since speech began stood above the
+  // noise floor (dB): the floor of its moment, or for levels heard before the floor was
+  // known (the stream's first floor_window_ms), the floor now.
+  double stand_out_db() const;
+  // Speech began and stood out of the background by min_stand_out_db (or
+  // min_early_stand_out_db, see there). False for an utterance cut out of the background
+  // itself (steady noise taken for speech before the floor was known, a clatter): the
+  // caller should not hear it as a command.
+  bool stood_out() const;
+  // The floor follows a full floor_window_ms of this stream's audio.
+  bool floor_known() const { return window_filled_ >= window_db_.size(); }
 
  private:
   void frame(std::span<const std::int16_t> f);
@@ -169,6 +191,12 @@ class Endpointer {
   double recent_sum_ = 0;
   std::vector<double> window_db_;     // ring of the last floor_window_ms smoothed levels
   std::size_t window_pos_ = 0;
+  std::size_t window_filled_ = 0;     // levels in window_db_ (of this stream, all utterances)
+  // The utterance's loudest smoothed level since its onset: above the floor of its moment
+  // (while the floor is known), and absolute (before it is).
+  double stand_out_db_ = -200.0;
+  double early_peak_db_ = -200.0;
+  bool spans_first_floor_ = false;  // began before the first floor, did not stand out of it
 };
 
 // The samples of one utterance, capped (30 s by default). Reserves its capacity once.

@@ -14,6 +14,8 @@ constexpr double kInitialFloorDbfs = -60.0;
 constexpr double kFloorDown = 0.2;
 constexpr double kFloorUp = 0.05;
 constexpr double kFloorUpInSpeech = 0.002;
+// No level yet (far below any frame: 1e-10 power is -100 dB).
+constexpr double kNoLevel = -200.0;
 
 int rank(Endpoint e) {
   switch (e) {
@@ -49,16 +51,28 @@ double Endpointer::smooth(double power) {
 void Endpointer::follow_background(double smoothed_db) {
   window_db_[window_pos_] = smoothed_db;
   window_pos_ = (window_pos_ + 1) % window_db_.size();
+  if (window_filled_ < window_db_.size()) ++window_filled_;
   // Only a full window: the first seconds keep the low start (speech may begin at once).
-  if (static_cast<std::size_t>(frames_) < window_db_.size()) return;
+  if (!floor_known()) return;
   const double quietest = *std::min_element(window_db_.begin(), window_db_.end());
   noise_floor_db_ = std::max(noise_floor_db_, quietest);
 }
 
+double Endpointer::stand_out_db() const {
+  // Levels heard before the floor was known are judged against the floor as it is now.
+  return std::max(stand_out_db_, early_peak_db_ - noise_floor_db_);
+}
+
+bool Endpointer::stood_out() const {
+  return speech_started_ &&
+         stand_out_db() >= (spans_first_floor_ ? options_.min_early_stand_out_db : options_.min_stand_out_db);
+}
+
 void Endpointer::reset() {
+  // The background (noise_floor_db_, window_db_) is the stream's, not the utterance's: it
+  // stays, so that the next utterance starts from the room's floor and not from a quiet
+  // one (which in steady noise made every utterance "speech" until the window refilled).
   pending_.clear();
-  noise_floor_db_ = kInitialFloorDbfs;
-  floor_set_ = false;
   speech_started_ = false;
   ended_ = false;
   frames_ = speech_frames_ = silence_run_ = 0;
@@ -67,8 +81,8 @@ void Endpointer::reset() {
   speech_start_sample_ = 0;
   std::fill(recent_power_.begin(), recent_power_.end(), 0.0);
   recent_sum_ = 0;
-  std::fill(window_db_.begin(), window_db_.end(), 0.0);
-  window_pos_ = 0;
+  stand_out_db_ = early_peak_db_ = kNoLevel;
+  spans_first_floor_ = false;
 }
 
 Endpoint Endpointer::push(std::span<const std::int16_t> samples) {
@@ -120,11 +134,21 @@ void Endpointer::frame(std::span<const std::int16_t> f) {
     noise_floor_db_ += kFloorDown * (energy_db - noise_floor_db_);
   else
     noise_floor_db_ += (speech && speech_started_ ? kFloorUpInSpeech : kFloorUp) * (energy_db - noise_floor_db_);
+  const bool floor_was_known = floor_known();
   follow_background(smoothed_db);
 
   auto raise = [this](Endpoint e) {
     if (rank(e) > rank(event_)) event_ = e;
   };
+  // The stream's first floor is known now. An utterance taken for speech against the quiet
+  // start (steady noise is, until now) that does not stand out of that floor yet may be the
+  // background: from now on only its levels above the floor count, and by the margin for
+  // levels judged on a floor from the same seconds (min_early_stand_out_db).
+  if (!floor_was_known && floor_known() && speech_started_ &&
+      early_peak_db_ - noise_floor_db_ < options_.min_early_stand_out_db) {
+    early_peak_db_ = kNoLevel;
+    spans_first_floor_ = true;
+  }
 
   if (speech) ++speech_frames_;
   if (!speech_started_) {
@@ -153,7 +177,14 @@ void Endpointer::frame(std::span<const std::int16_t> f) {
       raise(Endpoint::speech_ended);
     }
   }
-  if (!ended_ && frames_ * options_.frame_ms >= options_.max_utterance_ms) {
+  if (speech_started_) {
+    if (floor_known())
+      stand_out_db_ = std::max(stand_out_db_, smoothed_db - noise_floor_db_);
+    else
+      early_peak_db_ = std::max(early_peak_db_, smoothed_db);
+  }
+  // Without speech there is no utterance to cap (the caller bounds what it buffers).
+  if (!ended_ && speech_started_ && frames_ * options_.frame_ms >= options_.max_utterance_ms) {
     ended_ = true;
     raise(Endpoint::max_length);
   }

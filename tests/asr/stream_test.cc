@@ -69,6 +69,23 @@ TEST(SpeechStream, SilenceAndNoiseNeverTakeADecoder) {
   EXPECT_EQ(f.pool->available(), 1);
 }
 
+// A steady, voiced-like background with a clatter, at speech level, for 20 s: no utterance
+// reaches the recognizer's final hearing (the fake would "hear" anything it is given).
+TEST(SpeechStream, SteadyNoiseAloneIsNoUtterance) {
+  Fixture f;
+  SpeechStream s(*f.pool);
+  auto bytes = to_bytes(rumble(20.0, 1500.0, true));
+  for (std::size_t pos = 0; pos < bytes.size(); pos += 3200) {
+    auto u = s.push(std::span(bytes).subspan(pos, std::min<std::size_t>(3200, bytes.size() - pos)));
+    ASSERT_TRUE(u) << u.error().detail;
+    EXPECT_FALSE(u->ended && u->heard_speech) << "at " << pos / 2 << ": " << u->final_text;
+  }
+  auto e = s.end();
+  ASSERT_TRUE(e);
+  EXPECT_FALSE(e->heard_speech) << e->final_text;
+  EXPECT_EQ(f.pool->available(), 1);
+}
+
 TEST(SpeechStream, SpeechIsEndPointedWithPartialsAndAFinal) {
   Fixture f;
   SpeechStream s(*f.pool);

@@ -6,6 +6,7 @@
 //                [--domain-weight W] [--lw X] [--wip X] [--no-general] [--limit N] [--out FILE]
 //                [--one-pass] [--domain-first] [--nbest N] [--domain-lw X] [--samples N]
 //                [--no-clean] [--no-noisy] [--noise-only SECONDS [--noise-peak-dbfs X]]
+//                [--stream-lead SECONDS]
 //
 // The recordings are split once by a fixed rule: a file whose name hashes even
 // (asr::content_hash) is in the studied half, the others in the measured half. Figures are
@@ -29,6 +30,10 @@
 // does (end-pointer, streaming decoder, final hearing on a reserved decoder), and prints
 // every utterance the end-pointer cut and the answers a server would give (a non-empty final
 // transcript is answered; one that parses to a skill is an action). Faster than real time.
+// --stream-lead: each recording comes after SECONDS of the same noise (of silence when clean)
+// and goes through a SpeechStream in 100 ms chunks, as the server hears it (a new stream per
+// recording: its end-pointer knows no floor yet); a command counts when one of the answered
+// utterances is understood, and the other answered utterances are counted as extra answers.
 // --out writes a line per decode: file, clean/noisy, ok/FAIL, transcript, what was wrong,
 // and what the skills' model alone heard.
 //
@@ -59,6 +64,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -243,7 +249,7 @@ int usage() {
                "                    [--snrs LIST] [--snr DB] [--cache DIR] [--domain-weight W] [--lw X] [--wip X]\n"
                "                    [--no-general] [--no-builtin] [--no-clean] [--no-noisy] [--limit N]\n"
                "                    [--one-pass] [--nbest N] [--domain-lw X] [--samples N] [--out FILE]\n"
-               "                    [--noise-only SECONDS [--noise-peak-dbfs X]]\n";
+               "                    [--noise-only SECONDS [--noise-peak-dbfs X]] [--stream-lead SECONDS]\n";
   return 2;
 }
 
@@ -255,7 +261,7 @@ struct Condition {
 
 // Counts of one condition on one half.
 struct Tally {
-  int n = 0, ok = 0, heard = 0;
+  int n = 0, ok = 0, heard = 0, extra = 0;
   double audio_s = 0, cpu_s = 0;
 };
 
@@ -273,6 +279,25 @@ class RecordingCheck final : public asr::HearingCheck {
   const asr::HearingCheck& check_;
   std::string& last_;
 };
+
+// --stream-lead: the final transcripts of every utterance the stream answers, in order.
+std::vector<std::string> stream_hearings(asr::RecognizerPool& pool, const std::vector<std::int16_t>& pcm) {
+  asr::SpeechStream stream(pool);
+  std::vector<std::uint8_t> bytes(pcm.size() * 2);
+  for (std::size_t i = 0; i < pcm.size(); ++i) {
+    bytes[2 * i] = static_cast<std::uint8_t>(pcm[i] & 0xff);
+    bytes[2 * i + 1] = static_cast<std::uint8_t>((pcm[i] >> 8) & 0xff);
+  }
+  std::vector<std::string> texts;
+  auto note = [&](const asr::StreamUpdate& u) {
+    if (u.ended && u.heard_speech && !u.final_text.empty()) texts.push_back(u.final_text);
+  };
+  constexpr std::size_t kChunk = audio::kTargetRate / 10 * 2;  // 100 ms
+  for (std::size_t pos = 0; pos < bytes.size(); pos += kChunk)
+    if (auto u = stream.push(std::span(bytes).subspan(pos, std::min(kChunk, bytes.size() - pos)))) note(*u);
+  if (auto u = stream.end()) note(*u);
+  return texts;
+}
 
 // --noise-only: noise alone through the server's streaming path. Returns the exit code.
 int noise_only(const asr::ModelFiles& model, const asr::DecoderOptions& decoder, const nlu::Parser& parser,
@@ -331,7 +356,7 @@ int main(int argc, char** argv) {
   MixMode mode = MixMode::peak;
   std::string half = "studied";
   std::size_t limit = 0;
-  double noise_seconds = 0, noise_peak_dbfs = -20.0;
+  double noise_seconds = 0, noise_peak_dbfs = -20.0, stream_lead = -1;
   bool builtin = true, clean = true, noisy_too = true, one_pass = false, domain_first = false;
   try {
     for (int i = 1; i < argc; ++i) {
@@ -370,6 +395,7 @@ int main(int argc, char** argv) {
       else if (a == "--out") out_path = next();
       else if (a == "--noise-only") noise_seconds = std::stod(next());
       else if (a == "--noise-peak-dbfs") noise_peak_dbfs = std::stod(next());
+      else if (a == "--stream-lead") stream_lead = std::stod(next());
       else return usage();
     }
   } catch (const std::exception&) {
@@ -435,6 +461,11 @@ int main(int argc, char** argv) {
     return noise_only(*model, decoder_options, parser, noise, noise_seconds, noise_peak_dbfs);
   }
 
+  std::unique_ptr<asr::RecognizerPool> stream_pool;
+  if (stream_lead >= 0)
+    stream_pool = std::make_unique<asr::RecognizerPool>(
+        *model, asr::PoolOptions{.size = 1, .final_size = 1, .max_wait = std::chrono::milliseconds(5000),
+                                 .decoder = decoder_options});
   std::ofstream out;
   if (!out_path.empty()) out.open(out_path);
   // [half][condition]; half 0 = studied, 1 = measured.
@@ -450,16 +481,31 @@ int main(int argc, char** argv) {
     const double audio_s = static_cast<double>(samples->size()) / audio::kTargetRate;
     for (std::size_t c = 0; c < conditions.size(); ++c) {
       const auto& cond = conditions[c];
-      const auto input = cond.snr ? mix(*samples, noise, *cond.snr, asr::content_hash(l.file), mode) : *samples;
+      std::vector<std::int16_t> clip = *samples;
+      if (stream_pool) clip.insert(clip.begin(), static_cast<std::size_t>(stream_lead * audio::kTargetRate), 0);
+      const auto input = cond.snr ? mix(clip, noise, *cond.snr, asr::content_hash(l.file), mode) : clip;
       const std::clock_t d0 = std::clock();  // CPU time: the machine may be shared
       domain_words.clear();
-      auto text = asr::transcribe_samples(**recognizer, input);
+      std::string transcript;
+      int extra = 0;
+      if (stream_pool) {
+        const auto texts = stream_hearings(*stream_pool, input);
+        for (const auto& t : texts) {
+          std::string w;
+          if (transcript.empty() && scorer.understood(l, parser.parse(t, ctx), w)) transcript = t;
+        }
+        if (transcript.empty() && !texts.empty()) transcript = texts.back();
+        extra = texts.empty() ? 0 : static_cast<int>(texts.size()) - 1;
+      } else {
+        auto text = asr::transcribe_samples(**recognizer, input);
+        transcript = text ? *text : "";
+      }
       const double cpu = static_cast<double>(std::clock() - d0) / CLOCKS_PER_SEC;
-      const std::string transcript = text ? *text : "";
       const auto parsed = parser.parse(transcript, ctx);
       std::string why;
       const bool ok = scorer.understood(l, parsed, why);
       Tally& t = tally[studied ? 0 : 1][c];
+      t.extra += extra;
       t.n += 1;
       t.ok += ok;
       t.heard += scorer.transcript_has_slots(l, transcript);
@@ -484,6 +530,7 @@ int main(int argc, char** argv) {
       std::printf("  %-12s understood %5.1f%%  slot phrases in transcript %5.1f%%  CPU %.2f s per audio s\n",
                   conditions[c].name.c_str(), acc, t.n ? 100.0 * t.heard / t.n : 0.0,
                   t.audio_s > 0 ? t.cpu_s / t.audio_s : 0.0);
+      if (stream_pool) std::printf("  %-12s extra answers (other utterances answered): %d\n", "", t.extra);
       if (conditions[c].snr) {
         sum += acc;
         ++noisy;
