@@ -33,8 +33,11 @@ bool leading_filler(std::string_view w) {
 }
 bool trailing_filler(std::string_view w) { return w == "please" || w == "now" || w == "thanks"; }
 
+// Words a contact's name does not start with: pronouns and place words, and conjunctions
+// ("ring or text anna" is two requests, not a call to "or text anna").
 bool not_a_contact(std::string_view w) {
-  return w == "me" || w == "you" || w == "us" || w == "it" || w == "a" || w == "an" ||
+  return w == "or" || w == "and" || w == "but" || w == "me" || w == "you" || w == "us" ||
+         w == "it" || w == "a" || w == "an" ||
          w == "this" || w == "that" || w == "myself" || w == "yourself" || w == "them" ||
          w == "there" || w == "here" || w == "back" || w == "someone" || w == "somebody";
 }

@@ -105,6 +105,18 @@ TEST_F(Tolerance, FreeTextSlotsTakeExactlyTheirWords) {
   EXPECT_EQ(str(r, "item"), "oat milk");
 }
 
+// A request that offers two actions gives neither with a contact made of the other's words.
+TEST_F(Tolerance, AConjunctionNeverStartsAContactsName) {
+  for (const char* text : {"ring or text anna", "phone or message bob", "call and text my sister"}) {
+    auto r = parse(text);
+    if (r.intent == "call" || r.intent == "message") {
+      const std::string target = str(r, "target");
+      EXPECT_NE(target.substr(0, 3), "or ") << text;
+      EXPECT_NE(target.substr(0, 4), "and ") << text;
+    }
+  }
+}
+
 TEST_F(Tolerance, ClosedListsTakeSynonyms) {
   auto r = parse("get me directions to the museum on foot");
   EXPECT_EQ(r.intent, "navigation");
