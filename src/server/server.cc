@@ -527,8 +527,8 @@ struct WsSession : std::enable_shared_from_this<WsSession> {
   bool joins_last(const Incoming& frame) const {
     if (frame.text || in.empty()) return false;
     const Incoming& last = in.back();
-    return !last.text && last.epoch == frame.epoch &&
-           last.data.size() + frame.data.size() <= impl.options.max_frame_bytes;
+    // No size check: the reader drops audio beyond max_frame_bytes queued (reader).
+    return !last.text && last.epoch == frame.epoch;
   }
 
   asio::awaitable<void> run(http::request<http::string_body> req);

@@ -29,6 +29,7 @@ bool SpokenTurn::add_audio(std::string_view bytes) {
   turn_id();
   // The rest of an utterance that had its error; a busy one's still finds its end.
   if (state_ == State::dropped && !follow_end_) return false;
+  if (pending_pos_ == pending_audio_.size()) clear_pending();  // reuse the buffer
   pending_audio_.append(bytes);
   return true;
 }
@@ -38,7 +39,7 @@ bool SpokenTurn::end(bool can_decode, bool* unanswered) {
     if (unanswered) *unanswered = !answered_since_end_ && state_ != State::dropped;
     // A busy utterance's stream is still following it: the next audio starts a new one.
     if (follow_end_ && stream_) stream_->cancel();
-    pending_audio_.clear();
+    clear_pending();
     finish_turn();
     answered_since_end_ = false;
     return false;
@@ -49,7 +50,7 @@ bool SpokenTurn::end(bool can_decode, bool* unanswered) {
 
 void SpokenTurn::cancel() {
   if (stream_) stream_->cancel();
-  pending_audio_.clear();
+  clear_pending();
   pending_end_ = false;
   finish_turn();
 }
@@ -103,7 +104,7 @@ void SpokenTurn::on_update(const asr::StreamUpdate& u, bool client_ended,
 std::vector<SpeechEvent> SpokenTurn::decode(bool behind) {
   std::vector<SpeechEvent> out;
   if (!stream_) {
-    pending_audio_.clear();
+    clear_pending();
     pending_end_ = false;
     return out;
   }
@@ -115,9 +116,9 @@ std::vector<SpeechEvent> SpokenTurn::decode(bool behind) {
   // (has_pending).
   constexpr std::size_t kSlice = 6400;  // 200 ms of 16 kHz PCM
   const auto* data = reinterpret_cast<const std::uint8_t*>(pending_audio_.data());
-  std::size_t pos = 0;
+  std::size_t pos = pending_pos_;
   while (pos < pending_audio_.size()) {
-    if (pos > 0 && state_ == State::dropped && !follow_end_) {
+    if (pos > pending_pos_ && state_ == State::dropped && !follow_end_) {
       pos = pending_audio_.size();  // its error was said: the rest is not heard
       break;
     }
@@ -133,8 +134,10 @@ std::vector<SpeechEvent> SpokenTurn::decode(bool behind) {
     on_update(*update, pending_end_ && pos == pending_audio_.size(), out);
     if (out.size() > said) break;
   }
-  pending_audio_.erase(0, pos);
-  if (!pending_audio_.empty()) return out;
+  // What is left is read from pending_pos_ next time: no front erase of a long batch.
+  pending_pos_ = pos;
+  if (has_pending()) return out;
+  clear_pending();
   if (pending_end_) {
     auto update = stream_->end();
     if (!update)

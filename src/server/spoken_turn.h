@@ -73,7 +73,7 @@ class SpokenTurn {
   std::vector<SpeechEvent> decode(bool behind = false);
   // Audio queued and not yet decoded: a decode stops after a partial or a final
   // transcript, and the audio after it waits for the next decode.
-  bool has_pending() const { return !pending_audio_.empty(); }
+  bool has_pending() const { return pending_pos_ < pending_audio_.size(); }
 
  private:
   void on_error(const Error& e, std::vector<SpeechEvent>& out);
@@ -83,6 +83,10 @@ class SpokenTurn {
     turn_id_.clear();
     follow_end_ = false;
   }
+  void clear_pending() {
+    pending_audio_.clear();
+    pending_pos_ = 0;
+  }
 
   std::unique_ptr<asr::SpeechStream> stream_;
   State state_ = State::idle;
@@ -90,9 +94,10 @@ class SpokenTurn {
   // Something answered (a response or an error) since the last audio_end: an audio_end
   // after silence alone then needs no answer of its own.
   bool answered_since_end_ = false;
-  bool follow_end_ = false;    // dropped as busy: the stream end-points the rest
-  std::string pending_audio_;  // for decode()
-  bool pending_end_ = false;   // audio_end, for decode()
+  bool follow_end_ = false;      // dropped as busy: the stream end-points the rest
+  std::string pending_audio_;    // for decode(), read from pending_pos_ on
+  std::size_t pending_pos_ = 0;  // how much of pending_audio_ the stream has had
+  bool pending_end_ = false;     // audio_end, for decode()
 };
 
 }  // namespace hark::server
