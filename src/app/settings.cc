@@ -130,7 +130,7 @@ const std::vector<Setting>& table() {
       text<&Config::config_file>("", "HARK_CONFIG", "--config", "FILE", not_empty, "not empty",
                                  "YAML file with the keys of this table", "none"),
       integer<&Config::server, &Options::io_threads>("threads", "HARK_THREADS", "--threads", "N", 1,
-                                                     256, "network threads"),
+                                                     256, "network threads (each with its own connections)"),
       integer<&Config::server, &Options::worker_threads>("workers", "HARK_WORKERS", "--workers",
                                                          "N", 1, 256,
                                                          "threads for storage and dialog"),
