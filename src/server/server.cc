@@ -44,6 +44,7 @@
 #include <functional>
 #include <latch>
 #include <optional>
+#include <random>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -202,13 +203,16 @@ struct Server::Impl {
   int max_connections = 0;  // resolved in listen()
 
   // One io_context per network thread, each run by that thread alone: a connection lives
-  // on one of them (round robin), so its handlers never wake the other thread, the
+  // on one of them, so its handlers never wake the other thread, the
   // contexts share no queue or lock, and no strand is needed (one thread is the strand).
   // The first also runs the acceptor and the timers. Measured (bench/paced.sh, 1,000
   // connections): CPU per round trip 66-80 -> 47 us closed loop, 116-139 -> 80 us paced.
   std::vector<std::unique_ptr<asio::io_context>> iocs;
   asio::io_context& ioc;
-  std::size_t next_ioc = 0;  // listen_loop only
+  // Each connection's io_context is drawn at random (listen_loop only), not dealt in turn:
+  // a client pattern (one connection in ten streaming audio) dealt over two threads put
+  // every stream on the first one, which ran at 100% while the other idled.
+  std::minstd_rand pick_ioc{std::random_device{}()};
   asio::thread_pool pool;
   asio::thread_pool speech_pool;  // decoding only: text never queues behind it
   asio::thread_pool hash_pool;    // password hashing only, bounded by hash_queue_limit
@@ -281,7 +285,7 @@ http::response<http::string_body> to_beast(HttpResponse r, unsigned version, boo
 
 asio::awaitable<void> Server::Impl::listen_loop() {
   while (!stopping) {
-    auto& home = *iocs[next_ioc++ % iocs.size()];
+    auto& home = *iocs[std::uniform_int_distribution<std::size_t>(0, iocs.size() - 1)(pick_ioc)];
     auto [ec, socket] = co_await acceptor.async_accept(home.get_executor(), kUseTuple);
     if (ec) {
       if (stopping || ec == asio::error::operation_aborted) break;
