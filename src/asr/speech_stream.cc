@@ -58,8 +58,9 @@ void SpeechStream::reset() {
 
 void SpeechStream::cancel() { reset(); }
 
-bool SpeechStream::shed() {
-  if (discard_ || !endpointer_.heard_speech()) return false;  // nothing heard yet: cheap to follow
+bool SpeechStream::shed(bool audio_lost) {
+  if (discard_) return false;
+  if (!audio_lost && !endpointer_.heard_speech()) return false;  // nothing heard yet: cheap to follow
   release_lease();
   buffer_.clear();
   discard_ = true;

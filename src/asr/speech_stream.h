@@ -61,8 +61,10 @@ class SpeechStream {
   void cancel();
   // The server fell behind this stream's audio: an utterance in progress is dropped as if
   // busy (its decoder goes back to the pool; the rest of it is only end-pointed, so that its
-  // end answers ended without speech). True when there was one to drop.
-  bool shed();
+  // end answers ended without speech). True when there was one to drop. `audio_lost`:
+  // some of the stream's audio never reached it, so even before speech was heard the
+  // utterance it may have held is dropped (its end, or audio_end, ends it).
+  bool shed(bool audio_lost = false);
 
   // Session settings, applied from the next utterance on (drops the current one).
   void set_options(const StreamOptions& options);

@@ -474,6 +474,9 @@ struct WsSession : std::enable_shared_from_this<WsSession> {
     std::string data;
     bool text = false;
     std::uint64_t epoch = 0;
+    // Audio was dropped before this frame (or inside it, once joined): the utterance it
+    // belongs to answers busy (SpokenTurn::decode's audio_lost).
+    bool lost_before = false;
   };
 
   Server::Impl& impl;
@@ -493,7 +496,7 @@ struct WsSession : std::enable_shared_from_this<WsSession> {
   bool authenticated = false;  // as of the last call the handler made
   bool frame_seen = false;     // a frame arrived: the auth deadline was met
   bool handling = false;       // the handler is inside a call (store, dialog, decoding)
-  bool audio_dropped = false;  // audio the handler was too far behind to queue (reader)
+  bool audio_dropped = false;  // reader only: audio dropped since the last frame queued
   bool close_queued = false;
   std::uint64_t cancels = 0;   // `cancel` messages read so far
 
@@ -635,9 +638,11 @@ asio::awaitable<void> WsSession::reader() {
       audio_dropped = true;
       continue;
     }
+    frame.lost_before = std::exchange(audio_dropped, false);
     in_bytes += frame.data.size();
     if (joins_last(frame)) {
       in.back().data += frame.data;
+      in.back().lost_before = in.back().lost_before || frame.lost_before;
       continue;  // the handler was woken for it already
     }
     in.push_back(std::move(frame));
@@ -685,12 +690,14 @@ asio::awaitable<void> WsSession::handle(Incoming& frame) {
   // Audio of an utterance the client cancelled since: not decoded (the cancel, still
   // queued, drops it).
   if (frame.epoch != cancels) co_return;
+  // Audio dropped by the reader before this frame, or that waited this long for a speech
+  // thread (the threads are behind every stream): the utterance in progress answers busy.
+  // The loss is the utterance's that this frame continues, never a later one's.
+  bool lost = frame.lost_before;
   for (;;) {
-    // Audio dropped by the reader, or that waited this long for a speech thread (the
-    // threads are behind every stream): the utterance in progress answers busy.
-    const bool dropped = std::exchange(audio_dropped, false);
+    const bool dropped = std::exchange(lost, false);
     auto decoded = co_await on_pool(impl.speech_pool, [&p, dropped, queued = Steady::now(), lag = impl.options.max_speech_lag] {
-      return p.on_speech(dropped || Steady::now() - queued > lag);
+      return p.on_speech(Steady::now() - queued > lag, dropped);
     });
     if (close_queued) co_return;
     if (frame.epoch != cancels) {

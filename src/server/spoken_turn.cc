@@ -101,14 +101,14 @@ void SpokenTurn::on_update(const asr::StreamUpdate& u, bool client_ended,
   answered_since_end_ = true;
 }
 
-std::vector<SpeechEvent> SpokenTurn::decode(bool behind) {
+std::vector<SpeechEvent> SpokenTurn::decode(bool behind, bool audio_lost) {
   std::vector<SpeechEvent> out;
   if (!stream_) {
     clear_pending();
     pending_end_ = false;
     return out;
   }
-  if (behind && state_ == State::listening && stream_->shed())
+  if ((behind || audio_lost) && state_ == State::listening && stream_->shed(audio_lost))
     on_error(make_error(Errc::busy, "the speech pool fell behind"), out);
   // Audio read while the last decoding ran arrives joined: it goes to the stream in slices,
   // and a decoding stops at the first slice that has something to say (a partial, a final

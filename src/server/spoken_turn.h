@@ -70,7 +70,10 @@ class SpokenTurn {
   // Decodes what add_audio and end queued (blocks: call on the speech pool). `behind`: the
   // audio waited too long for the speech pool (the server is overloaded): an utterance in
   // progress answers busy and is only end-pointed from then on, which costs little.
-  std::vector<SpeechEvent> decode(bool behind = false);
+  // `audio_lost`: audio of this connection was dropped before it was queued (the server
+  // was too far behind it): the utterance answers busy even if no speech was heard yet,
+  // since the lost audio may have held it. Never a transcript of what is left.
+  std::vector<SpeechEvent> decode(bool behind = false, bool audio_lost = false);
   // Audio queued and not yet decoded: a decode stops after a partial or a final
   // transcript, and the audio after it waits for the next decode.
   bool has_pending() const { return pending_pos_ < pending_audio_.size(); }

@@ -95,8 +95,8 @@ class WsConnection {
   // The audio queued by the last on_text/on_binary (WsOutput::speech): decoding, partial
   // and final transcripts. Blocks on decoding: call it on the speech pool, in order with
   // the other calls. `behind`: the audio waited for the speech pool longer than
-  // Options::max_speech_lag (SpokenTurn::decode).
-  WsOutput on_speech(bool behind = false);
+  // Options::max_speech_lag; `audio_lost`: the reader dropped audio (SpokenTurn::decode).
+  WsOutput on_speech(bool behind = false, bool audio_lost = false);
   // After an on_speech that said WsOutput::spoken: the dialog's response to the final
   // transcript, through the same non-blocking path as typed text (the turns join the
   // store's next group commit). Call it on the worker pool.

@@ -112,11 +112,11 @@ void WsConnection::on_audio_end(ReplyTo reply_to, WsOutput& out) {
     error(out, Errc::speech_unavailable, kUnavailable, new_id("turn_"), reply_to);
 }
 
-WsOutput WsConnection::on_speech(bool behind) {
+WsOutput WsConnection::on_speech(bool behind, bool audio_lost) {
   WsOutput out;
   if (!turn_.has_stream()) turn_.set_stream(new_speech_stream());
   const ReplyTo reply_to = pending_reply_to_.is_null() ? nullptr : &pending_reply_to_;
-  for (auto& e : turn_.decode(behind)) {
+  for (auto& e : turn_.decode(behind, audio_lost)) {
     switch (e.kind) {
       case SpeechEvent::Kind::partial:
         out.messages.push_back(transcript_frame(e.turn_id, e.text, false));

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 namespace hark::e2e {
@@ -379,6 +380,63 @@ TEST_F(SpeechTest, AllDecodersBusyAnswersBusyAndTextIsNotStalled) {
   ASSERT_TRUE(ws_.send_json(json::object{{"type", "audio_end"}}));
   collect(ws_, first, 30s);
   EXPECT_TRUE(first.response);
+}
+
+// A server that queues at most 32 KiB (1 s) of audio a session's decoding has not taken
+// yet (max_frame_bytes, which also bounds one message).
+class SmallQueueSpeechTest : public SpeechTest {
+ protected:
+  std::vector<std::string> server_args() override {
+    config_dir_ = make_temp_dir();
+    const auto config = config_dir_ / "hark.yaml";
+    std::ofstream(config) << "max_frame_bytes: 32768\n";
+    auto args = SpeechTest::server_args();
+    args.insert(args.end(), {"--config", config.string()});
+    return args;
+  }
+  void TearDown() override {
+    SpeechTest::TearDown();
+    std::filesystem::remove_all(config_dir_);
+  }
+  std::filesystem::path config_dir_;
+};
+
+// 20 s of audio sent at once is far ahead of the decoder: what the session cannot queue is
+// dropped, that utterance answers busy (not a transcript of part of it), the socket is still
+// read (a ping is answered), and the next utterance is heard whole.
+TEST_F(SmallQueueSpeechTest, AudioTooFarAheadOfTheDecoderAnswersBusyAndTheNextUtteranceIsHeard) {
+  // One utterance (its pauses are shorter than the end-pointing silence), sent in
+  // half-second messages: two fit the queue, and a third arrives long before the decoder
+  // has taken the first one's half second of speech.
+  ASSERT_TRUE(ws_.send_json(json::object{{"type", "config"}, {"audio", json::object{{"end_silence_ms", 5000}}}}));
+  const auto bytes = to_bytes(twenty_seconds_of_speech());
+  for (std::size_t pos = 0; pos < bytes.size(); pos += 16000)
+    send_chunk(ws_, std::span(bytes).subspan(pos, std::min<std::size_t>(16000, bytes.size() - pos)), Framing::binary);
+  ASSERT_TRUE(ws_.send_json(json::object{{"type", "audio_end"}}));
+  auto pong = ws_.ping(2000ms);
+  ASSERT_TRUE(pong) << "no pong while the dropped audio's utterance was decoded";
+  Heard h;
+  collect(ws_, h, 10s);
+  ASSERT_FALSE(h.errors.empty()) << "no busy error for audio the session could not queue; final: "
+                                 << h.final_transcript.value_or("(none)") << ", partials: " << h.partials.size()
+                                 << ", response: " << (h.response ? dump(*h.response) : "(none)") << server().log_tail();
+  EXPECT_EQ(str(h.errors.front(), "code"), "busy");
+  EXPECT_TRUE(h.errors.front().contains("turn_id"));
+  EXPECT_FALSE(h.response) << dump(*h.response);
+  // The next utterance, sent as a phone sends it (in real time), fits the small queue.
+  const auto mom = to_bytes(speak16k("call mom"));
+  const std::size_t chunk = 16000 * 2 * kChunkMs / 1000;
+  for (std::size_t pos = 0; pos < mom.size(); pos += chunk) {
+    send_chunk(ws_, std::span(mom).subspan(pos, std::min(chunk, mom.size() - pos)), Framing::binary);
+    std::this_thread::sleep_for(std::chrono::milliseconds(kChunkMs));
+  }
+  ASSERT_TRUE(ws_.send_json(json::object{{"type", "audio_end"}}));
+  Heard next;
+  collect(ws_, next, 30s);
+  ASSERT_TRUE(next.response) << "the utterance after the busy one got no response; final: "
+                             << next.final_transcript.value_or("(none)") << ", errors: " << next.errors.size()
+                             << (next.errors.empty() ? "" : dump(next.errors.front())) << server().log_tail();
+  EXPECT_EQ(str(*next.response, "intent"), "call");
 }
 
 class NoSpeechTest : public E2ETest {};

@@ -191,6 +191,24 @@ TEST(SpokenTurn, LateSilenceIsNotAnError) {
   EXPECT_EQ(t.turn.state(), State::listening);
 }
 
+// Audio the reader dropped (too far behind this client) before any speech was heard:
+// the lost part may have held the start of the utterance, so it answers busy instead of a
+// transcript of what is left; that utterance's rest is only end-pointed, the next is heard.
+TEST(SpokenTurn, AudioLostBeforeSpeechWasHeardAnswersBusy) {
+  Turn t;
+  ASSERT_TRUE(t.turn.add_audio(as_string(silence(0.2))));
+  auto lost = t.turn.decode(/*behind=*/false, /*audio_lost=*/true);
+  auto errors = of_kind(lost, Kind::error);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].code, Errc::busy);
+  EXPECT_EQ(t.turn.state(), State::dropped);
+  auto rest = t.say(burst(0.0, 0.5, 1.5));
+  EXPECT_TRUE(of_kind(rest, Kind::final_text).empty());
+  EXPECT_TRUE(of_kind(rest, Kind::error).empty());
+  auto next = t.say(burst(0.3, 1.0, 1.5));
+  EXPECT_EQ(of_kind(next, Kind::final_text).size(), 1u);
+}
+
 // Audio read while a decoding ran comes joined: each decode stops at the first thing it
 // has to say (so that a partial goes out at once), and two utterances in it give two final
 // transcripts of two turns.
