@@ -115,13 +115,14 @@ asio::awaitable<std::invoke_result_t<F&>> on_pool(asio::thread_pool& pool, F f) 
   co_return std::move(*value);
 }
 
-}  // namespace
-
+// One io_context per network thread, each told it has one thread (Server::Impl::iocs).
 std::vector<std::unique_ptr<asio::io_context>> make_io_contexts(int n) {
   std::vector<std::unique_ptr<asio::io_context>> out;
   for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
   return out;
 }
+
+}  // namespace
 
 // Unauthenticated connections per address (Options::max_connections_per_address).
 class AddressCounts {

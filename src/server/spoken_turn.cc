@@ -29,7 +29,6 @@ bool SpokenTurn::add_audio(std::string_view bytes) {
   turn_id();
   // The rest of an utterance that had its error; a busy one's still finds its end.
   if (state_ == State::dropped && !follow_end_) return false;
-  if (pending_pos_ == pending_audio_.size()) clear_pending();  // reuse the buffer
   pending_audio_.append(bytes);
   return true;
 }

@@ -105,12 +105,16 @@ class SpeechTest : public SpeechE2ETest {
     open(ws_, tokens_);
   }
 
-  // Streams 16 kHz PCM in real-time-sized chunks (sent as fast as the server takes them).
-  void stream(const std::vector<std::int16_t>& samples, Framing how) {
+  // Streams 16 kHz PCM in chunks of `chunk_ms` (default real-time-sized), sent as fast as
+  // the server takes them, or one chunk per chunk_ms (`real_time`, as a phone sends).
+  void stream(const std::vector<std::int16_t>& samples, Framing how, int chunk_ms = kChunkMs,
+              bool real_time = false) {
     const auto bytes = to_bytes(samples);
-    const std::size_t chunk = 16000 * 2 * kChunkMs / 1000;
-    for (std::size_t pos = 0; pos < bytes.size(); pos += chunk)
+    const std::size_t chunk = static_cast<std::size_t>(16000 * 2 * chunk_ms / 1000);
+    for (std::size_t pos = 0; pos < bytes.size(); pos += chunk) {
       send_chunk(ws_, std::span(bytes).subspan(pos, std::min(chunk, bytes.size() - pos)), how);
+      if (real_time) std::this_thread::sleep_for(std::chrono::milliseconds(chunk_ms));
+    }
   }
 
   // Says `text` (16 kHz), ends with audio_end, and collects the answer.
@@ -409,9 +413,7 @@ TEST_F(SmallQueueSpeechTest, AudioTooFarAheadOfTheDecoderAnswersBusyAndTheNextUt
   // half-second messages: two fit the queue, and a third arrives long before the decoder
   // has taken the first one's half second of speech.
   ASSERT_TRUE(ws_.send_json(json::object{{"type", "config"}, {"audio", json::object{{"end_silence_ms", 5000}}}}));
-  const auto bytes = to_bytes(twenty_seconds_of_speech());
-  for (std::size_t pos = 0; pos < bytes.size(); pos += 16000)
-    send_chunk(ws_, std::span(bytes).subspan(pos, std::min<std::size_t>(16000, bytes.size() - pos)), Framing::binary);
+  stream(twenty_seconds_of_speech(), Framing::binary, /*chunk_ms=*/500);
   ASSERT_TRUE(ws_.send_json(json::object{{"type", "audio_end"}}));
   auto pong = ws_.ping(2000ms);
   ASSERT_TRUE(pong) << "no pong while the dropped audio's utterance was decoded";
@@ -424,12 +426,7 @@ TEST_F(SmallQueueSpeechTest, AudioTooFarAheadOfTheDecoderAnswersBusyAndTheNextUt
   EXPECT_TRUE(h.errors.front().contains("turn_id"));
   EXPECT_FALSE(h.response) << dump(*h.response);
   // The next utterance, sent as a phone sends it (in real time), fits the small queue.
-  const auto mom = to_bytes(speak16k("call mom"));
-  const std::size_t chunk = 16000 * 2 * kChunkMs / 1000;
-  for (std::size_t pos = 0; pos < mom.size(); pos += chunk) {
-    send_chunk(ws_, std::span(mom).subspan(pos, std::min(chunk, mom.size() - pos)), Framing::binary);
-    std::this_thread::sleep_for(std::chrono::milliseconds(kChunkMs));
-  }
+  stream(speak16k("call mom"), Framing::binary, kChunkMs, /*real_time=*/true);
   ASSERT_TRUE(ws_.send_json(json::object{{"type", "audio_end"}}));
   Heard next;
   collect(ws_, next, 30s);
