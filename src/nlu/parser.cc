@@ -4,6 +4,7 @@
 #include "nlu/parser.h"
 
 #include "nlu/compiled.h"
+#include "nlu/evidence.h"
 #include "nlu/statistical.h"
 #include "nlu/normalize.h"
 #include "nlu/template.h"
@@ -548,6 +549,8 @@ struct Parser::Impl {
         return ask_between(text, tokens, ctx, ids, pred);
       }
     }
+    // An action needs more than a probable class (nlu/evidence.h): better no action.
+    if (!cs.skill->action.empty() && !names_required_values(*cs.skill, result.slots)) return {};
     result.intent = cs.skill->name;
     // Template matches are exact; a classifier answer ranks below any of them.
     result.confidence = 0.5 * confidence;

@@ -7,7 +7,9 @@
 // A classifier answer has lower confidence than any template match, only typed and
 // closed-list slots (free text is left for the dialog to ask), and stands only above a
 // confidence threshold; a skill that needs confirmation is chosen by it only when every
-// content word of the request is the skill's own. Otherwise the answer is "fallback".
+// content word of the request is the skill's own, and a skill that acts only when the
+// request names a value of each closed-list slot its sentences all have (nlu/evidence.h).
+// Otherwise the answer is "fallback".
 #pragma once
 
 #include "nlu/slot_value.h"
