@@ -179,6 +179,12 @@ double Classifier::coverage(const std::vector<int>& words, int label,
   return content == 0 ? 0.0 : covered / content;
 }
 
+bool Classifier::uses(int word, int label) const {
+  int w = mapped(word);
+  if (w == unknown_ || label < 0 || label >= classes_) return false;
+  return word_count_[static_cast<std::size_t>(w) * static_cast<std::size_t>(classes_) + static_cast<std::size_t>(label)] > 0;
+}
+
 bool Classifier::distinctive(int word, int label) const {
   if (word < 0 || static_cast<std::size_t>(word) >= known_.size() || !known_[static_cast<std::size_t>(word)])
     return false;

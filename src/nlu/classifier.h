@@ -57,6 +57,9 @@ class Classifier {
   // that by itself points at that class ("dial" for call).
   bool distinctive(int word, int label) const;
 
+  // True when `word` occurred in the training sentences of `label`.
+  bool uses(int word, int label) const;
+
   int classes() const { return classes_; }
   // True when `word` occurs in the sentences of many classes ("what", "the", "my").
   bool function_word(int word) const {

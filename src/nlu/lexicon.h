@@ -18,6 +18,14 @@ std::string stem(std::string_view word);
 // not installed. Thread-safe (calls are serialised); about 0.1 ms a call, so for start-up.
 std::vector<std::string> synonyms(const std::string& word, int senses);
 
+// The single-word lemmas of the WordNet noun senses of `word` (read in its base form:
+// "flights" as "flight"), its `senses` most common, and of their hypernyms up to `depth`
+// levels up ("burrito" -> "dish" -> "nutriment"). Empty for a word WordNet has no noun
+// for, has more senses for as another part of speech ("add"), or knows as a name in some
+// sense ("john", "austin"): such a word need not name a thing. Thread-safe (serialised);
+// a few file reads a call, so callers keep the answers.
+std::vector<std::string> noun_ancestors(const std::string& word, int senses, int depth);
+
 // A text naming the WordNet data read (for cache keys); empty when there is none.
 const std::string& wordnet_version();
 

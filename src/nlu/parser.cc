@@ -179,6 +179,7 @@ struct Parser::Impl {
   std::unordered_map<int, std::vector<int>> by_anchor;  // word id -> sentences
   std::vector<int> unanchored;
   std::optional<StatisticalModel> statistical_model;
+  std::optional<Evidence> evidence;
   ParserOptions options;
 
   Impl(const skills::Registry& r, ParserOptions o) : registry(r), options(o) {
@@ -221,6 +222,7 @@ struct Parser::Impl {
       for (int w : *anchors) by_anchor[w].push_back(static_cast<int>(i));
     }
     statistical_model.emplace(skills, sentences, vocab, options.cache_dir);
+    evidence.emplace(*statistical_model, vocab);
   }
 
   // Words one of which every match of `seq` contains, as few and as rare as can be
@@ -550,7 +552,9 @@ struct Parser::Impl {
       }
     }
     // An action needs more than a probable class (nlu/evidence.h): better no action.
-    if (!cs.skill->action.empty() && !names_required_values(*cs.skill, result.slots)) return {};
+    if (!cs.skill->action.empty() && (!names_required_values(*cs.skill, result.slots) ||
+                                      evidence->off_topic(tokens, ids, pred.label, explained) >= 0))
+      return {};
     result.intent = cs.skill->name;
     // Template matches are exact; a classifier answer ranks below any of them.
     result.confidence = 0.5 * confidence;

@@ -8,7 +8,8 @@
 // closed-list slots (free text is left for the dialog to ask), and stands only above a
 // confidence threshold; a skill that needs confirmation is chosen by it only when every
 // content word of the request is the skill's own, and a skill that acts only when the
-// request names a value of each closed-list slot its sentences all have (nlu/evidence.h).
+// request names a value of each closed-list slot its sentences all have and has no noun
+// WordNet files under a background topic foreign to the skill (nlu/evidence.h).
 // Otherwise the answer is "fallback".
 #pragma once
 
