@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bump when the way models are built changes, so that old cache entries are not reused.
-constexpr std::string_view kBuilderVersion = "hark-lm-6";
+constexpr std::string_view kBuilderVersion = "hark-lm-7";
 
 std::string hex(std::uint64_t v) {
   char buf[17];
@@ -29,7 +29,7 @@ std::string hex(std::uint64_t v) {
 // Everything the built files depend on, as one string to hash.
 std::string model_inputs(const skills::Registry& registry, const ModelOptions& o) {
   std::ostringstream s;
-  s << kBuilderVersion << '\n' << o.samples_per_sentence << '\n';
+  s << kBuilderVersion << '\n' << o.samples_per_sentence << '\n' << o.grammar_of_builtin_skills << ' ' << o.grammar_optional_weight << '\n';
   for (auto& [k, v] : registry.shared_rules()) s << "rule " << k << '=' << v << '\n';
   for (const auto& sk : registry.all()) {
     s << "skill " << sk.name << '\n';
@@ -70,6 +70,8 @@ ModelFiles files_of(const fs::path& dir, const ModelOptions& o) {
   m.acoustic_dir = o.model_dir / "en-us";
   m.dictionary = dir / "words.dict";
   m.domain_lm = dir / "domain.arpa";
+  std::error_code ec;
+  if (fs::exists(dir / "domain.gram", ec)) m.domain_grammar = dir / "domain.gram";
   if (o.use_general_lm) m.general_lm = o.model_dir / "en-us.lm.bin";
   m.domain_weight = o.domain_weight;
   m.guessed_words = read_lines(dir / "guessed.txt");
@@ -118,6 +120,11 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
 
   std::set<std::string> vocabulary;
   for (auto& s : sentences) vocabulary.insert(s.begin(), s.end());
+  // The grammar names every alternative, where the sampled sentences may miss a rare one:
+  // its words need pronunciations too.
+  std::string grammar = skills_grammar(registry, options.grammar_of_builtin_skills, options.grammar_optional_weight);
+  const std::set<std::string> grammar_vocabulary = grammar_words(grammar);
+  vocabulary.insert(grammar_vocabulary.begin(), grammar_vocabulary.end());
 
   // The CMU dictionary, copied whole: the general model's words need it too.
   std::ifstream in(cmudict, std::ios::binary);
@@ -151,6 +158,12 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
     });
     for (auto& w : unpronounceable)
       spdlog::warn("asr: no pronunciation for '{}'; sentences with it are left out of the model", w);
+    // A grammar search refuses a grammar with a word the dictionary lacks.
+    if (std::any_of(unpronounceable.begin(), unpronounceable.end(),
+                    [&](const std::string& w) { return grammar_vocabulary.count(w) > 0; })) {
+      spdlog::warn("asr: the skills' grammar has a word without a pronunciation; no grammar search");
+      grammar.clear();
+    }
   }
   const fs::path tmp = dir.string() + ".tmp" + std::to_string(::getpid());
   fs::create_directories(tmp, ec);
@@ -158,7 +171,8 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
   if (dict_text.empty() || dict_text.back() != '\n') dict_text.push_back('\n');
   if (!write_file(tmp / "domain.arpa", estimate_arpa(sentences)) ||
       !write_file(tmp / "words.dict", dict_text + guessed_lines) ||
-      !write_file(tmp / "guessed.txt", guessed_list))
+      !write_file(tmp / "guessed.txt", guessed_list) ||
+      (!grammar.empty() && !write_file(tmp / "domain.gram", grammar)))
     return make_error(Errc::internal, "cannot write the language model in " + tmp.string());
   fs::rename(tmp, dir, ec);
   if (ec) {

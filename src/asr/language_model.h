@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,11 @@ struct ModelOptions {
   bool use_general_lm = true;  // false: the skills' model alone (closed vocabulary)
   int samples_per_sentence = 300;  // word sequences drawn from each sentence template
   std::vector<std::string> extra_words;  // e.g. contact names known at start-up
+  // Which skills the grammar of the grammar search holds (skills_grammar): the built-in
+  // ones too, or only those loaded from skill files (an app's own domain, e.g. coffee
+  // orders; the built-in commands are left to the n-gram).
+  bool grammar_of_builtin_skills = false;
+  double grammar_optional_weight = 0.5;  // skills_grammar's optional_weight
 };
 
 // Builds (or finds in the cache) the model of `registry`'s skills. Errors: unavailable when
@@ -48,6 +55,30 @@ std::vector<std::vector<std::string>> expand_skill(const skills::Skill& skill,
 // (besides a few common names), and the recognizer fills it with the names of the user on
 // the line, so "call <name>" gets the probability of "call <a contact>".
 inline constexpr const char* kContactClass = "[contact]";
+
+// The skills' commands as one JSGF grammar (public rule <command>), for a grammar search:
+// every template whose slots are all closed lists or typed values (numbers, times, dates,
+// durations, spelled as the parser reads them), with every alternative and value; templates
+// with free text or contact slots are left to the n-gram. Built-in skills only with
+// `builtin`. Hearing an optional part ([...]) has probability `optional_weight` against 1
+// for leaving it out. "" when no template qualifies.
+std::string skills_grammar(const skills::Registry& registry, bool builtin = true, double optional_weight = 1.0);
+
+// The words (not rule names) of a grammar written by skills_grammar.
+std::set<std::string> grammar_words(std::string_view jsgf);
+
+// A grammar of skills_grammar as sphinxbase compiles it for the grammar search: which word
+// sequences it holds (for tests and tools; the decoder reads the grammar file itself).
+class GrammarAcceptor {
+ public:
+  // Errors: bad_request when sphinxbase cannot read `jsgf`.
+  static Result<GrammarAcceptor> read(std::string_view jsgf);
+  bool accepts(const std::vector<std::string>& words) const;
+
+ private:
+  struct Model;
+  std::shared_ptr<const Model> model_;
+};
 
 // Lower-case words of a phrase, punctuation removed (apostrophes kept).
 std::vector<std::string> words_of(std::string_view text);

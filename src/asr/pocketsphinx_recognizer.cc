@@ -77,6 +77,10 @@ class PocketsphinxRecognizer final : public Recognizer {
   // The first search is the skills' model alone; the mixed one is added under this name.
   static constexpr const char* kDomainSearch = "_default";
   static constexpr const char* kMixedSearch = "hark";
+  static constexpr const char* kGrammarSearch = "grammar";
+
+  // The skills' pass searches kGrammarSearch from now on.
+  void use_grammar() { domain_search_ = kGrammarSearch; }
 
   void set_policy(std::shared_ptr<const HearingCheck> check, PolicyOptions options) {
     check_ = std::move(check);
@@ -224,16 +228,20 @@ class PocketsphinxRecognizer final : public Recognizer {
 
   std::shared_ptr<const HearingCheck> check_;
   std::optional<RecognitionPolicy> policy_;
+  const char* domain_search_ = kDomainSearch;
 
   // The two searches of this decoder, for the policy.
   class Engine final : public TwoPassEngine {
    public:
     explicit Engine(PocketsphinxRecognizer& r) : r_(r) {}
     Result<std::string> decode_domain(std::span<const std::int16_t> utterance) override {
-      ps_set_search(r_.ps_, kDomainSearch);
+      ps_set_search(r_.ps_, r_.domain_search_);
       return r_.decode(utterance);
     }
     void visit_domain_nbest(const std::function<bool(std::string_view)>& visit) override {
+      // Not of a grammar search: every hypothesis of a grammar is one of its sentences
+      // anyway, and pocketsphinx's A* over a noisy grammar lattice took minutes.
+      if (r_.domain_search_ == kGrammarSearch) return;
       ps_nbest_t* it = ps_nbest(r_.ps_);
       bool more = true;
       for (; it && more; it = ps_nbest_next(it)) {
@@ -326,9 +334,28 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
     }
     recognizer->keep_models(domain, general, weights);
     ngram_model_free(set);  // the search holds its own reference
+    if (options.hearing_check && options.domain_grammar && !model.domain_grammar.empty()) {
+      // A search reads these from the configuration when it is created.
+      cmd_ln_set_float_r(config, "-lw", options.grammar_language_weight);
+      cmd_ln_set_int_r(config, "-maxhmmpf", options.grammar_max_hmm_per_frame);
+      cmd_ln_set_float_r(config, "-beam", options.grammar_beam);
+      cmd_ln_set_float_r(config, "-wbeam", options.grammar_word_beam);
+      cmd_ln_set_float_r(config, "-wip", options.grammar_word_penalty);
+      const bool ok = ps_set_jsgf_file(ps, PocketsphinxRecognizer::kGrammarSearch,
+                                       model.domain_grammar.string().c_str()) >= 0;
+      cmd_ln_set_float_r(config, "-lw", options.language_weight);
+      cmd_ln_set_int_r(config, "-maxhmmpf", options.max_hmm_per_frame);
+      cmd_ln_set_float_r(config, "-beam", options.beam);
+      cmd_ln_set_float_r(config, "-wbeam", options.word_beam);
+      cmd_ln_set_float_r(config, "-wip", options.word_penalty);
+      ps_set_search(ps, PocketsphinxRecognizer::kMixedSearch);
+      if (!ok) return make_error(Errc::unavailable, "pocketsphinx could not read the skills' grammar");
+      recognizer->use_grammar();
+    }
     if (options.hearing_check)
       recognizer->set_policy(options.hearing_check,
-                             PolicyOptions{.mixed_first = options.mixed_first, .nbest = options.domain_nbest});
+                             PolicyOptions{.mixed_first = options.mixed_first, .nbest = options.domain_nbest,
+                                           .min_agreement = options.min_agreement});
   }
   return std::unique_ptr<Recognizer>(std::move(recognizer));
 }

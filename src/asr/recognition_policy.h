@@ -57,7 +57,18 @@ class TwoPassEngine {
 struct PolicyOptions {
   bool mixed_first = true;  // step 1 (asks HearingCheck::is_command)
   int nbest = 10;           // next best hypotheses tried in step 2 (0: none)
+  // With mixed_first: a hearing of step 2 stands only when at least this share of its words
+  // were also heard by the mixed model, in order (the longest common subsequence over the
+  // step-2 hearing's length; 0: no check). A grammar forces any sound into some command, so
+  // agreement between the two hearings is what tells a command heard in noise from noise
+  // forced into one ("zero yards to kilometer" for a coffee order the mix heard as "throw
+  // large double shot mocha").
+  double min_agreement = 0;
 };
+
+// The share of `words`' words that `other` also has, in order (longest common subsequence
+// over the word count of `words`; 1 when `words` is empty).
+double agreement(std::string_view words, std::string_view other);
 
 // Which pass the words came from (for tests and the evaluation tool).
 enum class Hearing { mixed_command, domain_best, domain_nbest, mixed };
@@ -76,7 +87,9 @@ class RecognitionPolicy {
   Result<Heard> recognize(TwoPassEngine& engine, std::span<const std::int16_t> utterance) const;
 
  private:
-  std::optional<std::string> next_best_accepted(TwoPassEngine& engine, const std::string& best) const;
+  std::optional<std::string> next_best_accepted(TwoPassEngine& engine, const std::string& best,
+                                                const std::optional<std::string>& mixed) const;
+  bool agrees(std::string_view words, const std::optional<std::string>& mixed) const;
   const HearingCheck& check_;
   PolicyOptions options_;
 };

@@ -66,6 +66,7 @@ struct ModelFiles {
   std::filesystem::path acoustic_dir;  // -hmm
   std::filesystem::path dictionary;    // cmudict + the pronunciations of domain words
   std::filesystem::path domain_lm;     // ARPA trigram of the skills' sentences
+  std::filesystem::path domain_grammar;  // JSGF of the skills' commands (skills_grammar); may be empty
   std::filesystem::path general_lm;    // en-us.lm.bin; empty to use the domain model alone
   double domain_weight = 0.8;          // interpolation weight of domain_lm (0..1)
   std::vector<std::string> guessed_words;  // domain words whose pronunciation was guessed
@@ -101,6 +102,28 @@ struct DecoderOptions {
   // The language weight of that first pass (0: language_weight). The skills' model alone
   // does best with a lower one than the mixed model needs.
   double domain_language_weight = 4.0;
+  // The skills' pass searches their grammar (ModelFiles::domain_grammar, when the model has
+  // one) instead of their n-gram: a grammar holds every template and value exactly, where
+  // the n-gram also allows word sequences no skill says. Off: on the studied half of the
+  // coffee recordings at 12 dB it heard 12 of 20 against the n-gram's 16 (a forced choice
+  // between a grammar's values errs where the n-gram finds the words) and cost more; see
+  // README, "Speech: measured". barista_eval --grammar measures it.
+  bool domain_grammar = false;
+  // The language weight of the grammar search (pocketsphinx -lw for it). Every choice of a
+  // grammar splits its probability evenly, so a high weight favours short commands.
+  double grammar_language_weight = 6.5;
+  // The grammar search's breadth (-maxhmmpf, -beam and -wbeam for it). A grammar is a flat
+  // list of every command: at each frame far more of it is alive than of the n-gram's tree,
+  // so in noise it needs its own bound or one utterance costs many seconds.
+  int grammar_max_hmm_per_frame = 30000;
+  // -wip of the grammar search. sphinxbase gives every arc of a JSGF grammar probability 1
+  // (alternatives and optionals cost nothing), so the word penalty is the only prior left:
+  // the n-gram's 0.2 would make every short command likelier than a long one.
+  double grammar_word_penalty = 1.0;
+  double grammar_beam = 1e-48;
+  double grammar_word_beam = 7e-29;
+  // PolicyOptions::min_agreement.
+  double min_agreement = 0;
 };
 
 // Creates a pocketsphinx decoder (loads the models: slow, ~1 s). unavailable on failure.

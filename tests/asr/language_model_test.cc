@@ -1,6 +1,7 @@
 #include "asr/language_model.h"
 
 #include "skills/deep_rules.h"
+#include "skills/grammar.h"
 #include "skills/registry.h"
 
 #include <gtest/gtest.h>
@@ -34,6 +35,18 @@ skills::Skill paint_skill() {
   s.slots.push_back(color);
   s.rules["please"] = "[please | kindly]";
   s.sentences = {"<please> paint it {color}"};
+  return s;
+}
+
+skills::Skill one_slot_skill(std::string name, std::string slot, skills::SlotType type,
+                             std::vector<std::string> sentences) {
+  skills::Skill s;
+  s.name = std::move(name);
+  skills::SlotDef d;
+  d.name = std::move(slot);
+  d.type = type;
+  s.slots.push_back(d);
+  s.sentences = std::move(sentences);
   return s;
 }
 
@@ -78,13 +91,7 @@ TEST(ExpandSkill, LargeTemplatesAreSampledMoreTheMoreVariedTheyAre) {
 }
 
 TEST(ExpandSkill, SharedRulesAndTypedSlots) {
-  skills::Skill s;
-  s.name = "timer";
-  skills::SlotDef d;
-  d.name = "duration";
-  d.type = skills::SlotType::kDuration;
-  s.slots.push_back(d);
-  s.sentences = {"<go> a timer for {duration}"};
+  skills::Skill s = one_slot_skill("timer", "duration", skills::SlotType::kDuration, {"<go> a timer for {duration}"});
   auto seqs = expand_skill(s, {{"go", "(set | start)"}}, 100);
   std::set<std::string> all;
   for (auto& q : seqs) all.insert(join(q));
@@ -199,6 +206,96 @@ TEST(Pronunciation, EspeakGuessesUnknownWords) {
   EXPECT_EQ(p.rfind("F R AE P", 0), 0u) << p;
 }
 
+std::vector<std::string> words(std::string_view text) { return words_of(text); }
+
+// A paint skill, a note skill (free text) and a timer (a typed slot).
+skills::Registry grammar_registry() {
+  skills::Registry reg;
+  reg.add(paint_skill());
+  reg.add(one_slot_skill("note", "body", skills::SlotType::kText, {"take a note {body}", "open my notes"}));
+  skills::Skill timer = one_slot_skill("timer", "length", skills::SlotType::kDuration, {});
+  skills::SlotDef label;
+  label.name = "label";
+  label.type = skills::SlotType::kText;
+  timer.slots.push_back(label);
+  timer.sentences = {"set a timer for {length}", "set a timer [named {label}]"};
+  reg.add(timer);
+  return reg;
+}
+
+TEST(SkillsGrammar, HoldsTheClosedAndTypedCommandsExactly) {
+  const std::string jsgf = skills_grammar(grammar_registry(), true, 0.5);
+  auto g = GrammarAcceptor::read(jsgf);
+  ASSERT_TRUE(g) << g.error().detail << "\n" << jsgf;
+  EXPECT_TRUE(g->accepts(words("paint it crimson")));
+  EXPECT_TRUE(g->accepts(words("kindly paint it blue")));
+  EXPECT_FALSE(g->accepts(words("paint it green")));      // not a value of the list
+  EXPECT_FALSE(g->accepts(words("paint it")));            // the slot is not optional
+  EXPECT_FALSE(g->accepts(words("paint it red please")));  // no such template
+  EXPECT_TRUE(g->accepts(words("open my notes")));
+  // Free text is left to the n-gram: a grammar cannot list it.
+  EXPECT_FALSE(g->accepts(words("take a note buy milk")));
+  EXPECT_EQ(grammar_words(jsgf).count("take"), 0u);
+  EXPECT_TRUE(g->accepts(words("set a timer")));    // the optional part with a name is left out
+  EXPECT_FALSE(g->accepts(words("set a timer named")));
+  EXPECT_EQ(grammar_words(jsgf).count("1"), 0u);  // a /weight/ is not a word
+  EXPECT_EQ(grammar_words(jsgf).count("kindly"), 1u);
+  EXPECT_TRUE(g->accepts(words("set a timer for ten minutes")));
+  EXPECT_TRUE(g->accepts(words("set a timer for an hour and a half")));
+  EXPECT_TRUE(g->accepts(words("set a timer for twenty five seconds")));
+  EXPECT_FALSE(g->accepts(words("set a timer for minutes")));
+}
+
+TEST(SkillsGrammar, NoClosedTemplateNoGrammar) {
+  skills::Registry reg;
+  reg.add(one_slot_skill("note", "body", skills::SlotType::kText, {"take a note {body}"}));
+  EXPECT_EQ(skills_grammar(reg), "");
+}
+
+// True when every slot anywhere in `p` is a closed list or a typed value.
+bool closed(const skills::Skill& skill, const skills::Phrase& p) {
+  for (const auto& g : p) {
+    if (g.kind == skills::GrammarNode::Kind::kSlot) {
+      const skills::SlotDef* def = skill.find_slot(g.text);
+      if (!def || (def->values.empty() && (def->type == skills::SlotType::kText ||
+                                           def->type == skills::SlotType::kContact ||
+                                           def->type == skills::SlotType::kClosed)))
+        return false;
+    }
+    for (const auto& a : g.alts)
+      if (!closed(skill, a)) return false;
+  }
+  return true;
+}
+
+// Every word sequence the language model draws from a template the grammar holds (all
+// alternatives, slot values and the typed fillers' shapes) is a sentence of the grammar, for
+// the built-in skills and the example coffee skill: the grammar search can hear all of it.
+TEST(SkillsGrammar, CoversEverySentenceOfTheBuiltinAndExampleSkills) {
+  skills::Registry reg;
+  reg.load_builtin();
+  reg.load_dir(HARK_EXAMPLE_SKILLS);
+  auto g = GrammarAcceptor::read(skills_grammar(reg, true, ModelOptions{}.grammar_optional_weight));
+  ASSERT_TRUE(g) << g.error().detail;
+  std::size_t templates = 0, checked = 0;
+  for (const auto& skill : reg.all()) {
+    const auto trees = skills::sentence_grammar(skill, reg.shared_rules());
+    for (std::size_t i = 0; i < trees.size(); ++i) {
+      skills::Skill one = skill;
+      one.sentences = {skill.sentences.at(i)};
+      one.grammar = {trees[i]};
+      if (!closed(skill, trees[i])) continue;  // free text or names somewhere: not all the grammar's
+      ++templates;
+      for (const auto& seq : expand_skill(one, reg.shared_rules(), 30)) {
+        ++checked;
+        EXPECT_TRUE(g->accepts(seq)) << skill.name << ": " << join(seq);
+      }
+    }
+  }
+  EXPECT_GT(templates, 100u);
+  EXPECT_GT(checked, 3000u);
+}
+
 class BuildModelTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -221,6 +318,7 @@ TEST_F(BuildModelTest, BuildsOnceAndReusesTheCache) {
   auto first = build_model(reg, options_);
   ASSERT_TRUE(first) << first.error().detail;
   ASSERT_TRUE(fs::exists(first->domain_lm));
+  EXPECT_TRUE(fs::exists(first->domain_grammar));  // "order a frappuccino" and the paint sentence
   EXPECT_TRUE(first->general_lm.empty());
   EXPECT_EQ(first->guessed_words, (std::vector<std::string>{"frappuccino"}));
   std::ifstream dict(first->dictionary);

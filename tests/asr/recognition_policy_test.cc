@@ -167,5 +167,31 @@ TEST_F(PolicyTest, EngineErrorsEndTheSearch) {
   EXPECT_FALSE(RecognitionPolicy(check, {.mixed_first = false, .nbest = 0}).recognize(engine, kAudio));
 }
 
+TEST(Agreement, SharesOfWordsHeardByBothInOrder) {
+  EXPECT_DOUBLE_EQ(agreement("a large latte", "a large latte"), 1.0);
+  EXPECT_DOUBLE_EQ(agreement("a large latte", "uh a large lot a"), 2.0 / 3);  // "a large"
+  EXPECT_DOUBLE_EQ(agreement("latte large a", "a large latte"), 1.0 / 3);    // order counts
+  EXPECT_DOUBLE_EQ(agreement("zero yards to kilometer", "throw large double shot mocha"), 0.0);
+  EXPECT_DOUBLE_EQ(agreement("", "anything"), 1.0);
+  EXPECT_DOUBLE_EQ(agreement("a  large ", " a large"), 1.0);  // spaces are not words
+}
+
+// A hearing of the skills' pass forced out of noise shares little with the mixed hearing:
+// with min_agreement it does not stand, nor does a runner-up as far off; one close enough does.
+TEST_F(PolicyTest, ADomainHearingFarFromTheMixedOneDoesNotStand) {
+  engine.mixed = "throw large double shot mocha and";
+  engine.domain = "zero yards to kilometer";
+  engine.nbest = {"zero yards to kilometer", "zero yards to meters", "a large double shot mocha"};
+  check.domain = {"zero yards to kilometer", "zero yards to meters", "a large double shot mocha"};
+  EXPECT_EQ(run().from, Hearing::domain_best);  // no check: the forced hearing stands
+  const Heard h = run(PolicyOptions{.min_agreement = 0.5});
+  EXPECT_EQ(h.words, "a large double shot mocha");
+  EXPECT_EQ(h.from, Hearing::domain_nbest);
+  engine.nbest.pop_back();
+  const Heard none = run(PolicyOptions{.min_agreement = 0.5});
+  EXPECT_EQ(none.words, "throw large double shot mocha and");
+  EXPECT_EQ(none.from, Hearing::mixed);
+}
+
 }  // namespace
 }  // namespace hark::asr

@@ -209,6 +209,35 @@ TEST_F(RecognizerTest, EachSessionStartsFromItsOwnCepstralMean) {
       << "started " << distance(spy->at_start[2], loud_mean) << " from the other session's mean";
 }
 
+// The grammar search (off by default, DecoderOptions::domain_grammar): the decoder reads
+// the skills' grammar the model build wrote and hears a command through it.
+TEST_F(RecognizerTest, GrammarSearchHearsACommandOfTheGrammar) {
+  struct AcceptAll final : HearingCheck {
+    bool accepts_domain(std::string_view) const override { return true; }
+    bool is_command(std::string_view) const override { return false; }
+  };
+  ModelOptions o;
+  o.cache_dir = *cache_;
+  o.samples_per_sentence = 100;
+  o.grammar_of_builtin_skills = true;
+  auto model = build_model(*registry_, o);
+  ASSERT_TRUE(model) << model.error().detail;
+  ASSERT_FALSE(model->domain_grammar.empty());
+  DecoderOptions d;
+  d.hearing_check = std::make_shared<AcceptAll>();
+  d.mixed_first = false;
+  d.domain_grammar = true;
+  auto recognizer = make_pocketsphinx(*model, d);
+  ASSERT_TRUE(recognizer) << recognizer.error().detail;
+  auto heard = transcribe_samples(**recognizer, speak("what time is it"));
+  ASSERT_TRUE(heard) << heard.error().detail;
+  const std::string words = *heard;
+  EXPECT_EQ(words, "what time is it");
+  auto grammar = GrammarAcceptor::read(skills_grammar(*registry_));
+  ASSERT_TRUE(grammar);
+  EXPECT_TRUE(grammar->accepts(words_of(words)));
+}
+
 TEST_F(RecognizerTest, SilenceGivesNothing) { EXPECT_EQ(recognize(silence(2.0)), ""); }
 
 TEST_F(RecognizerTest, StreamedSpeechIsEndPointedAndTranscribed) {

@@ -6,7 +6,9 @@
 //                [--domain-weight W] [--lw X] [--wip X] [--no-general] [--limit N] [--out FILE]
 //                [--one-pass] [--domain-first] [--nbest N] [--domain-lw X] [--samples N]
 //                [--no-clean] [--no-noisy] [--noise-only SECONDS [--noise-peak-dbfs X]]
-//                [--stream-lead SECONDS]
+//                [--stream-lead SECONDS] [--grammar] [--grammar-builtin] [--grammar-optional P]
+//                [--grammar-lw X] [--agreement X]
+//                [--grammar-maxhmmpf N] [--grammar-beam X] [--grammar-wbeam X] [--grammar-wip X]
 //
 // The recordings are split once by a fixed rule: a file whose name hashes even
 // (asr::content_hash) is in the studied half, the others in the measured half. Figures are
@@ -24,6 +26,12 @@
 // they parse to a command of closed-list/typed slots (app/hearing_check.h, trying up to
 // --nbest runner-up hypotheses); else the mixed model's words. --domain-first: skip the first
 // mixed pass. --one-pass: the mixed model alone.
+// --grammar: the skills' pass searches the grammar of the skill files' commands
+// (asr::skills_grammar; --grammar-builtin: of the built-in skills' too) instead of their
+// n-gram; --grammar-optional P: hearing an optional part costs P against 1; the search's
+// own -lw, -maxhmmpf, -beam, -wbeam and -wip by the --grammar-* flags. --agreement X: a
+// hearing of the skills' pass stands only when X of its words were also heard by the
+// mixed pass (asr::PolicyOptions::min_agreement).
 // --noise-only: instead of the recordings, streams SECONDS of kitchen-noise.wav alone, its
 // loudest 128 ms frame at --noise-peak-dbfs (default -20, the loudest frame of a typical
 // recording: noise at speech level), through a SpeechStream in 100 ms chunks as the server
@@ -249,7 +257,10 @@ int usage() {
                "                    [--snrs LIST] [--snr DB] [--cache DIR] [--domain-weight W] [--lw X] [--wip X]\n"
                "                    [--no-general] [--no-builtin] [--no-clean] [--no-noisy] [--limit N]\n"
                "                    [--one-pass] [--nbest N] [--domain-lw X] [--samples N] [--out FILE]\n"
-               "                    [--noise-only SECONDS [--noise-peak-dbfs X]] [--stream-lead SECONDS]\n";
+               "                    [--noise-only SECONDS [--noise-peak-dbfs X]] [--stream-lead SECONDS]\n"
+               "                    [--grammar] [--grammar-builtin] [--grammar-optional P] [--grammar-lw X]\n"
+               "                    [--agreement X]\n"
+               "                    [--grammar-maxhmmpf N] [--grammar-beam X] [--grammar-wbeam X] [--grammar-wip X]\n";
   return 2;
 }
 
@@ -390,6 +401,15 @@ int main(int argc, char** argv) {
       else if (a == "--domain-first") domain_first = true;
       else if (a == "--nbest") decoder_options.domain_nbest = std::stoi(next());
       else if (a == "--domain-lw") decoder_options.domain_language_weight = std::stod(next());
+      else if (a == "--grammar") decoder_options.domain_grammar = true;
+      else if (a == "--grammar-builtin") model_options.grammar_of_builtin_skills = true;
+      else if (a == "--grammar-optional") model_options.grammar_optional_weight = std::stod(next());
+      else if (a == "--agreement") decoder_options.min_agreement = std::stod(next());
+      else if (a == "--grammar-maxhmmpf") decoder_options.grammar_max_hmm_per_frame = std::stoi(next());
+      else if (a == "--grammar-wip") decoder_options.grammar_word_penalty = std::stod(next());
+      else if (a == "--grammar-beam") decoder_options.grammar_beam = std::stod(next());
+      else if (a == "--grammar-wbeam") decoder_options.grammar_word_beam = std::stod(next());
+      else if (a == "--grammar-lw") decoder_options.grammar_language_weight = std::stod(next());
       else if (a == "--samples") model_options.samples_per_sentence = std::stoi(next());
       else if (a == "--limit") limit = std::stoul(next());
       else if (a == "--out") out_path = next();
