@@ -76,16 +76,20 @@ struct Worker {
   Clock::duration audio_lag_max{};  // how far behind schedule an audio frame was sent
   std::thread thread;
 
+  static constexpr std::uint64_t kErrorsNamed = 5;  // error replies named per worker
+
   // A transport failure: counted, and named on stderr (the benches summarise those lines).
   void failed(const char* where, const boost::system::error_code& ec) {
     ++errors;
     std::cerr << "hark_load: " << where << ": " << ec.message() << "\n";
   }
 
-  void record(Clock::time_point due, Clock::time_point got, bool error) {
+  // An answer to a text turn; `error_text` is the server's error message when it was one
+  // (the first few are named on stderr, as transport failures are).
+  void record(Clock::time_point due, Clock::time_point got, std::string_view error_text = {}) {
     if (got < s.start || got > s.end) return;
-    if (error) {
-      ++errors;
+    if (!error_text.empty()) {
+      if (errors++ < kErrorsNamed) std::cerr << "hark_load: error reply: " << error_text << "\n";
       return;
     }
     ++round_trips;
@@ -211,9 +215,12 @@ asio::awaitable<void> text_closed_loop(Worker& w, WsConn& c, std::size_t k) {
         co_return;
       }
       Kind kind = w.s.o.echo ? Kind::answer : classify(c.text());
+      if (kind != Kind::answer && kind != Kind::error) {
+        c.buffer.consume(c.buffer.size());
+        continue;
+      }
+      w.record(t0, Clock::now(), kind == Kind::error ? c.text() : std::string_view{});
       c.buffer.consume(c.buffer.size());
-      if (kind != Kind::answer && kind != Kind::error) continue;
-      w.record(t0, Clock::now(), kind == Kind::error);
       break;
     }
   }
@@ -230,16 +237,20 @@ asio::awaitable<void> ws_reader(Worker& w, std::shared_ptr<WsConn> c, bool speec
     }
     auto now = Clock::now();
     Kind kind = w.s.o.echo ? Kind::answer : classify(c->text());
-    c->buffer.consume(c->buffer.size());
     if (speech) {
+      c->buffer.consume(c->buffer.size());
       ++w.audio_replies;
       if (kind == Kind::error) ++w.audio_errors;  // busy when the speech threads fell behind
       continue;
     }
-    if ((kind != Kind::answer && kind != Kind::error) || c->due.empty()) continue;
+    if ((kind != Kind::answer && kind != Kind::error) || c->due.empty()) {
+      c->buffer.consume(c->buffer.size());
+      continue;
+    }
     auto due = c->due.front();
     c->due.pop_front();
-    w.record(due, now, kind == Kind::error);
+    w.record(due, now, kind == Kind::error ? c->text() : std::string_view{});
+    c->buffer.consume(c->buffer.size());
     if (c->due.empty()) c->event.cancel();
   }
   c->reader_done = true;
@@ -379,7 +390,8 @@ asio::awaitable<void> login_client(Worker& w, std::size_t idx) {
       w.failed("login", wec);
       break;
     }
-    w.record(t0, Clock::now(), res.result_int() != 200);
+    const std::string status = res.result_int() == 200 ? "" : "HTTP " + std::to_string(res.result_int());
+    w.record(t0, Clock::now(), status);
     if (!res.keep_alive()) break;
   }
   beast::error_code ignored;
