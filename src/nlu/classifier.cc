@@ -165,16 +165,13 @@ double Classifier::coverage(const std::vector<int>& words, int label,
   // Coverage counts content words only: a word most skills use ("what", "the", "my")
   // says nothing about whether this skill explains the request. Unknown words count
   // against it, so a request made mostly of words no skill knows falls back.
-  const auto c = static_cast<std::size_t>(classes_);
   int content = 0;
   double covered = 0;
   for (std::size_t i = 0; i < words.size(); ++i) {
     int w = mapped(words[i]);
     if (w != unknown_ && function_word_[static_cast<std::size_t>(w)]) continue;
     ++content;
-    if (i < explained.size() && explained[i]) covered += 1;
-    else if (w != unknown_ && word_count_[static_cast<std::size_t>(w) * c + static_cast<std::size_t>(label)] > 0)
-      covered += 1;
+    if ((i < explained.size() && explained[i]) || uses(words[i], label)) covered += 1;
   }
   return content == 0 ? 0.0 : covered / content;
 }

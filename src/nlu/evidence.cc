@@ -5,6 +5,7 @@
 #include "nlu/normalize.h"
 
 #include <algorithm>
+#include <mutex>
 
 namespace hark::nlu {
 namespace {
@@ -61,14 +62,14 @@ Evidence::Evidence(const StatisticalModel& model, const Vocabulary& vocab) : mod
 
 const std::vector<int>& Evidence::topics_of(const std::string& word) const {
   {
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     if (auto it = known_.find(word); it != known_.end()) return it->second;
   }
   std::vector<int> topics;
   for (const auto& lemma : lexicon::noun_ancestors(word, kTopicSenses, kTopicDepth))
     if (auto it = topic_of_stem_.find(lexicon::stem(lemma)); it != topic_of_stem_.end())
       if (std::find(topics.begin(), topics.end(), it->second) == topics.end()) topics.push_back(it->second);
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   if (known_.size() >= kMaxKept) {
     thread_local std::vector<int> uncached;
     return uncached = std::move(topics);

@@ -11,7 +11,7 @@
 
 #include <cstddef>
 #include <map>
-#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -44,8 +44,8 @@ class Evidence {
   std::unordered_map<std::string, int> topic_of_stem_;
   std::vector<std::vector<char>> foreign_;  // topic -> skill -> foreign
   // The topics WordNet files each word asked about under, kept: a lookup costs far more
-  // than a parse.
-  mutable std::mutex mutex_;
+  // than a parse. Read on every parse by every worker, written once per new word.
+  mutable std::shared_mutex mutex_;
   mutable std::unordered_map<std::string, std::vector<int>> known_;
 };
 
