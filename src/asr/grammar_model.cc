@@ -62,7 +62,7 @@ class Writer {
   Writer(const std::map<std::string, std::string>& shared_rules, double optional_weight)
       : shared_(shared_rules), optional_weight_(weight_text(optional_weight)) {}
 
-  // The skill's sentences that the grammar can hold, as rules; false for none.
+  // Adds the sentences of `skill` that the grammar can hold, one rule each.
   void add(const skills::Skill& skill) {
     const auto trees = skills::sentence_grammar(skill, shared_);
     skill_rules_.clear();

@@ -335,18 +335,10 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
     recognizer->keep_models(domain, general, weights);
     ngram_model_free(set);  // the search holds its own reference
     if (options.hearing_check && options.domain_grammar && !model.domain_grammar.empty()) {
-      // A search reads these from the configuration when it is created.
-      cmd_ln_set_float_r(config, "-lw", options.grammar_language_weight);
-      cmd_ln_set_int_r(config, "-maxhmmpf", options.grammar_max_hmm_per_frame);
-      cmd_ln_set_float_r(config, "-beam", options.grammar_beam);
-      cmd_ln_set_float_r(config, "-wbeam", options.grammar_word_beam);
+      // A search reads -wip from the configuration when it is created.
       cmd_ln_set_float_r(config, "-wip", options.grammar_word_penalty);
       const bool ok = ps_set_jsgf_file(ps, PocketsphinxRecognizer::kGrammarSearch,
                                        model.domain_grammar.string().c_str()) >= 0;
-      cmd_ln_set_float_r(config, "-lw", options.language_weight);
-      cmd_ln_set_int_r(config, "-maxhmmpf", options.max_hmm_per_frame);
-      cmd_ln_set_float_r(config, "-beam", options.beam);
-      cmd_ln_set_float_r(config, "-wbeam", options.word_beam);
       cmd_ln_set_float_r(config, "-wip", options.word_penalty);
       ps_set_search(ps, PocketsphinxRecognizer::kMixedSearch);
       if (!ok) return make_error(Errc::unavailable, "pocketsphinx could not read the skills' grammar");

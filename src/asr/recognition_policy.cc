@@ -1,28 +1,15 @@
 #include "asr/recognition_policy.h"
 
+#include "asr/language_model.h"  // words_of
+
 #include <algorithm>
 #include <unordered_set>
 #include <vector>
 
 namespace hark::asr {
-namespace {
-
-std::vector<std::string_view> split(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    const std::size_t j = std::min(s.find(' ', i), s.size());
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
-}  // namespace
 
 double agreement(std::string_view words, std::string_view other) {
-  const auto a = split(words), b = split(other);
+  const auto a = words_of(words), b = words_of(other);
   if (a.empty()) return 1;
   std::vector<std::size_t> row(b.size() + 1, 0), prev(b.size() + 1, 0);
   for (std::size_t i = 1; i <= a.size(); ++i) {

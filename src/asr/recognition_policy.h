@@ -66,8 +66,8 @@ struct PolicyOptions {
   double min_agreement = 0;
 };
 
-// The share of `words`' words that `other` also has, in order (longest common subsequence
-// over the word count of `words`; 1 when `words` is empty).
+// The share of `words`' words (as words_of reads them) that `other` also has, in order
+// (longest common subsequence over the word count of `words`; 1 when `words` is empty).
 double agreement(std::string_view words, std::string_view other);
 
 // Which pass the words came from (for tests and the evaluation tool).

@@ -109,19 +109,11 @@ struct DecoderOptions {
   // between a grammar's values errs where the n-gram finds the words) and cost more; see
   // README, "Speech: measured". barista_eval --grammar measures it.
   bool domain_grammar = false;
-  // The language weight of the grammar search (pocketsphinx -lw for it). Every choice of a
-  // grammar splits its probability evenly, so a high weight favours short commands.
-  double grammar_language_weight = 6.5;
-  // The grammar search's breadth (-maxhmmpf, -beam and -wbeam for it). A grammar is a flat
-  // list of every command: at each frame far more of it is alive than of the n-gram's tree,
-  // so in noise it needs its own bound or one utterance costs many seconds.
-  int grammar_max_hmm_per_frame = 30000;
   // -wip of the grammar search. sphinxbase gives every arc of a JSGF grammar probability 1
   // (alternatives and optionals cost nothing), so the word penalty is the only prior left:
-  // the n-gram's 0.2 would make every short command likelier than a long one.
-  double grammar_word_penalty = 1.0;
-  double grammar_beam = 1e-48;
-  double grammar_word_beam = 7e-29;
+  // the n-gram's 0.2 made short commands likelier than long ones, 1.0 inserted optional
+  // values; pocketsphinx's default 0.65 did best.
+  double grammar_word_penalty = 0.65;
   // PolicyOptions::min_agreement.
   double min_agreement = 0;
 };

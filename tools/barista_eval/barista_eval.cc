@@ -7,8 +7,7 @@
 //                [--one-pass] [--domain-first] [--nbest N] [--domain-lw X] [--samples N]
 //                [--no-clean] [--no-noisy] [--noise-only SECONDS [--noise-peak-dbfs X]]
 //                [--stream-lead SECONDS] [--grammar] [--grammar-builtin] [--grammar-optional P]
-//                [--grammar-lw X] [--agreement X]
-//                [--grammar-maxhmmpf N] [--grammar-beam X] [--grammar-wbeam X] [--grammar-wip X]
+//                [--grammar-wip X] [--agreement X]
 //
 // The recordings are split once by a fixed rule: a file whose name hashes even
 // (asr::content_hash) is in the studied half, the others in the measured half. Figures are
@@ -28,8 +27,8 @@
 // mixed pass. --one-pass: the mixed model alone.
 // --grammar: the skills' pass searches the grammar of the skill files' commands
 // (asr::skills_grammar; --grammar-builtin: of the built-in skills' too) instead of their
-// n-gram; --grammar-optional P: hearing an optional part costs P against 1; the search's
-// own -lw, -maxhmmpf, -beam, -wbeam and -wip by the --grammar-* flags. --agreement X: a
+// n-gram; --grammar-optional P: hearing an optional part costs P against 1; --grammar-wip:
+// the grammar search's own -wip. --agreement X: a
 // hearing of the skills' pass stands only when X of its words were also heard by the
 // mixed pass (asr::PolicyOptions::min_agreement).
 // --noise-only: instead of the recordings, streams SECONDS of kitchen-noise.wav alone, its
@@ -258,9 +257,8 @@ int usage() {
                "                    [--no-general] [--no-builtin] [--no-clean] [--no-noisy] [--limit N]\n"
                "                    [--one-pass] [--nbest N] [--domain-lw X] [--samples N] [--out FILE]\n"
                "                    [--noise-only SECONDS [--noise-peak-dbfs X]] [--stream-lead SECONDS]\n"
-               "                    [--grammar] [--grammar-builtin] [--grammar-optional P] [--grammar-lw X]\n"
-               "                    [--agreement X]\n"
-               "                    [--grammar-maxhmmpf N] [--grammar-beam X] [--grammar-wbeam X] [--grammar-wip X]\n";
+               "                    [--grammar] [--grammar-builtin] [--grammar-optional P] [--grammar-wip X]\n"
+               "                    [--agreement X]\n";
   return 2;
 }
 
@@ -405,11 +403,7 @@ int main(int argc, char** argv) {
       else if (a == "--grammar-builtin") model_options.grammar_of_builtin_skills = true;
       else if (a == "--grammar-optional") model_options.grammar_optional_weight = std::stod(next());
       else if (a == "--agreement") decoder_options.min_agreement = std::stod(next());
-      else if (a == "--grammar-maxhmmpf") decoder_options.grammar_max_hmm_per_frame = std::stoi(next());
       else if (a == "--grammar-wip") decoder_options.grammar_word_penalty = std::stod(next());
-      else if (a == "--grammar-beam") decoder_options.grammar_beam = std::stod(next());
-      else if (a == "--grammar-wbeam") decoder_options.grammar_word_beam = std::stod(next());
-      else if (a == "--grammar-lw") decoder_options.grammar_language_weight = std::stod(next());
       else if (a == "--samples") model_options.samples_per_sentence = std::stoi(next());
       else if (a == "--limit") limit = std::stoul(next());
       else if (a == "--out") out_path = next();
