@@ -196,7 +196,7 @@ const std::vector<Setting>& table() {
           "ms an utterance waits for a free decoder before `busy`"),
       integer<&Config::server, &Options::max_speech_lag>(
           "speech_max_lag_ms", "", "", "", 100, 600000,
-          "ms audio may wait for a speech thread before its utterance answers `busy`"),
+          "ms audio may wait to be decoded before its utterance answers `busy`"),
       integer<&Config::server, &Options::hash_threads>("hash_threads", "HARK_HASH_THREADS", "", "",
                                                        1, 64, "password-hashing threads"),
       integer<&Config::server, &Options::hash_queue_limit>(

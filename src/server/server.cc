@@ -470,11 +470,14 @@ struct WsSession : std::enable_shared_from_this<WsSession> {
         audio_bucket(kAudioFramesPerSecond, 4.0 * kAudioFramesPerSecond) {}
 
   // One frame read and not yet handled (or audio frames read one after the other while
-  // the handler was busy, joined). `epoch`: the number of `cancel`s read before it.
+  // the handler was busy, joined). `epoch`: the number of `cancel`s read before it;
+  // `read_at`: when it was read (joined: when its first part was), which says how far the
+  // decoding is behind this client (handle).
   struct Incoming {
     std::string data;
     bool text = false;
     std::uint64_t epoch = 0;
+    Steady::time_point read_at = Steady::now();
     // Audio was dropped before this frame (or inside it, once joined): the utterance it
     // belongs to answers busy (SpokenTurn::decode's audio_lost).
     bool lost_before = false;
@@ -691,15 +694,27 @@ asio::awaitable<void> WsSession::handle(Incoming& frame) {
   // Audio of an utterance the client cancelled since: not decoded (the cancel, still
   // queued, drops it).
   if (frame.epoch != cancels) co_return;
-  // Audio dropped by the reader before this frame, or that waited this long for a speech
-  // thread (the threads are behind every stream): the utterance in progress answers busy.
-  // The loss is the utterance's that this frame continues, never a later one's.
+  // Audio dropped by the reader before this frame, or read more than max_speech_lag ago
+  // (the speech threads are behind every stream, or this client sends faster than they
+  // decode it): the utterance in progress answers busy. The loss is the utterance's that
+  // this frame continues, never a later one's.
+  // The lag is also checked before the hop: audio already that late is shed on the worker
+  // pool (SpokenTurn::shed), not queued behind every stream's decoding only to answer busy.
+  // Otherwise each of a session's frames waited its turn on the speech threads, one hop
+  // after the other: a session behind them fell further behind at each audio_end, until
+  // its frames filled `in` and the reader stopped (no pongs, no answers: the soak's stall).
   bool lost = frame.lost_before;
+  const auto lag = impl.options.max_speech_lag;
   for (;;) {
     const bool dropped = std::exchange(lost, false);
-    auto decoded = co_await on_pool(impl.speech_pool, [&p, dropped, queued = Steady::now(), lag = impl.options.max_speech_lag] {
-      return p.on_speech(Steady::now() - queued > lag, dropped);
-    });
+    WsOutput decoded;
+    if (Steady::now() - frame.read_at > lag) {
+      decoded = co_await on_pool(impl.pool, [&p] { return p.shed_speech(); });
+    } else {
+      decoded = co_await on_pool(impl.speech_pool, [&p, dropped, read_at = frame.read_at, lag] {
+        return p.on_speech(Steady::now() - read_at > lag, dropped);
+      });
+    }
     if (close_queued) co_return;
     if (frame.epoch != cancels) {
       // Cancelled while decoding (the cancel, still queued, forgets the utterance).

@@ -83,10 +83,12 @@ struct Options {
   // Threads decoding speech, apart from the workers so that text answers never wait behind
   // a decoding. Default 2 (one per core of a small machine).
   int speech_threads = 2;
-  // Audio that waits this long for a free speech thread (the server has more streams than
-  // it can decode) is not decoded: an utterance in progress answers busy and
-  // the rest of it is only end-pointed, so the session keeps reading and stays bounded.
-  // Default 5 s.
+  // Audio read this long ago and not decoded yet (it waited for a free speech thread, or
+  // behind this client's earlier audio: the server has more streams than it can decode,
+  // or the client sends faster than it is decoded) is not decoded: an utterance in
+  // progress answers busy and the rest of it is only end-pointed, or, when it is that late
+  // before it even reaches a speech thread, dropped (SpokenTurn::shed), so the session
+  // keeps up with its client, keeps reading and stays bounded. Default 5 s.
   std::chrono::milliseconds max_speech_lag{5000};
   // Server-side end-pointing: silence after speech that ends a spoken utterance; a session
   // may set its own with config.audio.end_silence_ms. Default 700 ms.

@@ -92,8 +92,10 @@ void SpokenTurn::on_update(const asr::StreamUpdate& u, bool client_ended,
     // Silence or noise alone is no utterance: nothing to answer, unless the client ended
     // it itself and got no answer since its last audio_end (it is waiting for one): then
     // an empty final transcript says that nothing was heard.
-    if (client_ended && !answered_since_end_)
+    if (client_ended && !answered_since_end_) {
       out.push_back({SpeechEvent::Kind::nothing_heard, turn, {}, {}});
+      answered_since_end_ = true;
+    }
     return;
   }
   out.push_back({SpeechEvent::Kind::final_text, turn, u.final_text, {}});
@@ -143,11 +145,29 @@ std::vector<SpeechEvent> SpokenTurn::decode(bool behind, bool audio_lost) {
       on_error(update.error(), out);
     else if (update->ended)
       on_update(*update, true, out);
-    else if (!answered_since_end_)
-      out.push_back({SpeechEvent::Kind::nothing_heard, new_id("turn_"), {}, {}});  // no audio
-    finish_turn();
-    answered_since_end_ = false;
-    pending_end_ = false;
+    close_end(out);
+  }
+  return out;
+}
+
+void SpokenTurn::close_end(std::vector<SpeechEvent>& out) {
+  if (!answered_since_end_)
+    out.push_back({SpeechEvent::Kind::nothing_heard, new_id("turn_"), {}, {}});  // no audio
+  finish_turn();
+  answered_since_end_ = false;
+  pending_end_ = false;
+}
+
+std::vector<SpeechEvent> SpokenTurn::shed() {
+  std::vector<SpeechEvent> out;
+  if (state_ == State::listening) {
+    if (stream_) stream_->shed(/*audio_lost=*/true);
+    on_error(make_error(Errc::busy, "the speech pool fell behind"), out);
+  }
+  clear_pending();
+  if (pending_end_) {
+    if (stream_) stream_->cancel();  // what it had of the utterance is not finished
+    close_end(out);
   }
   return out;
 }

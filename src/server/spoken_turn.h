@@ -47,7 +47,11 @@ class SpokenTurn {
   const std::string& turn_id();
   std::optional<std::string> current_turn() const;
   bool has_stream() const { return stream_ != nullptr; }
-  void set_stream(std::unique_ptr<asr::SpeechStream> stream) { stream_ = std::move(stream); }
+  void set_stream(std::unique_ptr<asr::SpeechStream> stream) {
+    stream_ = std::move(stream);
+    // An utterance shed before there was a stream: the new one only end-points its rest.
+    if (stream_ && state_ == State::dropped && follow_end_) stream_->shed(/*audio_lost=*/true);
+  }
   asr::SpeechStream* stream() { return stream_.get(); }
 
   // A chunk of audio: false when there is nothing to decode (the utterance was dropped, and
@@ -68,12 +72,18 @@ class SpokenTurn {
   void set_options(const asr::StreamOptions& options);
 
   // Decodes what add_audio and end queued (blocks: call on the speech pool). `behind`: the
-  // audio waited too long for the speech pool (the server is overloaded): an utterance in
+  // audio waited too long to be decoded (the server is overloaded): an utterance in
   // progress answers busy and is only end-pointed from then on, which costs little.
   // `audio_lost`: audio of this connection was dropped before it was queued (the server
   // was too far behind it): the utterance answers busy even if no speech was heard yet,
   // since the lost audio may have held it. Never a transcript of what is left.
   std::vector<SpeechEvent> decode(bool behind = false, bool audio_lost = false);
+  // What decode(behind) does when the server is so far behind this connection that the
+  // audio queued is not even looked at (WsSession::handle): that audio is lost, so the
+  // utterance in progress answers busy (audio_lost), its queued audio is dropped, and a
+  // queued audio_end ends it as decode would. No decoding: needs no speech thread (a
+  // decoder the utterance held is given back, which finishes its search).
+  std::vector<SpeechEvent> shed();
   // Audio queued and not yet decoded: a decode stops after a partial or a final
   // transcript, and the audio after it waits for the next decode.
   bool has_pending() const { return pending_pos_ < pending_audio_.size(); }
@@ -81,6 +91,9 @@ class SpokenTurn {
  private:
   void on_error(const Error& e, std::vector<SpeechEvent>& out);
   void on_update(const asr::StreamUpdate& u, bool client_ended, std::vector<SpeechEvent>& out);
+  // The queued audio_end, once the stream has ended what it had: an empty final transcript
+  // when nothing was answered since the last audio_end; the next audio starts a new turn.
+  void close_end(std::vector<SpeechEvent>& out);
   void finish_turn() {
     state_ = State::idle;
     turn_id_.clear();

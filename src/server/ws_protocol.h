@@ -94,9 +94,13 @@ class WsConnection {
   WsOutput on_auth_timeout();
   // The audio queued by the last on_text/on_binary (WsOutput::speech): decoding, partial
   // and final transcripts. Blocks on decoding: call it on the speech pool, in order with
-  // the other calls. `behind`: the audio waited for the speech pool longer than
-  // Options::max_speech_lag; `audio_lost`: the reader dropped audio (SpokenTurn::decode).
+  // the other calls. `behind`: the audio was read longer than Options::max_speech_lag
+  // ago; `audio_lost`: the reader dropped audio (SpokenTurn::decode).
   WsOutput on_speech(bool behind = false, bool audio_lost = false);
+  // In place of on_speech when the audio queued is too late to be looked at
+  // (SpokenTurn::shed): it answers busy without decoding, so it needs no speech thread.
+  // Call it on the worker pool: a decoder the utterance held finishes its search.
+  WsOutput shed_speech();
   // After an on_speech that said WsOutput::spoken: the dialog's response to the final
   // transcript, through the same non-blocking path as typed text (the turns join the
   // store's next group commit). Call it on the worker pool.
@@ -149,6 +153,8 @@ class WsConnection {
   bool speech_ready() const;
   asr::StreamOptions stream_options() const;
   std::unique_ptr<asr::SpeechStream> new_speech_stream();
+  // on_speech's and shed_speech's events as the client's messages.
+  WsOutput speech_output(std::vector<SpeechEvent> events);
   // The reply, serialized once into its frame, then (with `tts` on) its message as a
   // spoken WAV (an `audio` message after it).
   void send_reply(const dialog::Reply& reply, WsOutput& out);

@@ -113,10 +113,16 @@ void WsConnection::on_audio_end(ReplyTo reply_to, WsOutput& out) {
 }
 
 WsOutput WsConnection::on_speech(bool behind, bool audio_lost) {
-  WsOutput out;
   if (!turn_.has_stream()) turn_.set_stream(new_speech_stream());
+  return speech_output(turn_.decode(behind, audio_lost));
+}
+
+WsOutput WsConnection::shed_speech() { return speech_output(turn_.shed()); }
+
+WsOutput WsConnection::speech_output(std::vector<SpeechEvent> events) {
+  WsOutput out;
   const ReplyTo reply_to = pending_reply_to_.is_null() ? nullptr : &pending_reply_to_;
-  for (auto& e : turn_.decode(behind, audio_lost)) {
+  for (auto& e : events) {
     switch (e.kind) {
       case SpeechEvent::Kind::partial:
         out.messages.push_back(transcript_frame(e.turn_id, e.text, false));

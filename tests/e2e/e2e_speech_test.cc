@@ -386,16 +386,16 @@ TEST_F(SpeechTest, AllDecodersBusyAnswersBusyAndTextIsNotStalled) {
   EXPECT_TRUE(first.response);
 }
 
-// A server that queues at most 32 KiB (1 s) of audio a session's decoding has not taken
-// yet (max_frame_bytes, which also bounds one message).
-class SmallQueueSpeechTest : public SpeechTest {
+// A SpeechTest whose server also reads config() as its configuration file.
+class ConfiguredSpeechTest : public SpeechTest {
  protected:
+  virtual std::string config() const = 0;
   std::vector<std::string> server_args() override {
     config_dir_ = make_temp_dir();
-    const auto config = config_dir_ / "hark.yaml";
-    std::ofstream(config) << "max_frame_bytes: 32768\n";
+    const auto file = config_dir_ / "hark.yaml";
+    std::ofstream(file) << config();
     auto args = SpeechTest::server_args();
-    args.insert(args.end(), {"--config", config.string()});
+    args.insert(args.end(), {"--config", file.string()});
     return args;
   }
   void TearDown() override {
@@ -403,6 +403,13 @@ class SmallQueueSpeechTest : public SpeechTest {
     std::filesystem::remove_all(config_dir_);
   }
   std::filesystem::path config_dir_;
+};
+
+// A server that queues at most 32 KiB (1 s) of audio a session's decoding has not taken
+// yet (max_frame_bytes, which also bounds one message).
+class SmallQueueSpeechTest : public ConfiguredSpeechTest {
+ protected:
+  std::string config() const override { return "max_frame_bytes: 32768\n"; }
 };
 
 // 20 s of audio sent at once is far ahead of the decoder: what the session cannot queue is
@@ -434,6 +441,51 @@ TEST_F(SmallQueueSpeechTest, AudioTooFarAheadOfTheDecoderAnswersBusyAndTheNextUt
                              << next.final_transcript.value_or("(none)") << ", errors: " << next.errors.size()
                              << (next.errors.empty() ? "" : dump(next.errors.front())) << server().log_tail();
   EXPECT_EQ(str(*next.response, "intent"), "call");
+}
+
+// A server with one speech thread, whose audio may be half a second behind its client
+// before it is shed, and limits that let one client send much faster than a person talks.
+class FastClientSpeechTest : public ConfiguredSpeechTest {
+ protected:
+  std::string config() const override {
+    return "speech_threads: 1\nspeech_max_lag_ms: 500\n"
+           "max_messages_per_second: 1000\nmax_frame_bytes: 16777216\n";
+  }
+};
+
+// Issue 11's soak stall, on one connection: utterances (audio, audio_end) sent far faster
+// than the one speech thread decodes them. Each audio_end still gets its one answer (most
+// of them busy), the session keeps reading (a ping is answered though more messages were
+// sent than a session queues), and it stays usable. Before, each message waited for its
+// turn on the speech thread: the session fell ever further behind and stopped reading.
+TEST_F(FastClientSpeechTest, UtterancesFasterThanTheDecoderEachGetAnAnswerAndPingsAreAnswered) {
+  const auto bytes = to_bytes(speak16k("what is the weather like tomorrow"));
+  constexpr int kUtterances = 200;  // 400 messages: more than a session queues (256)
+  for (int i = 0; i < kUtterances; ++i) {
+    ASSERT_TRUE(ws_.send_binary(bytes)) << "the server stopped reading after " << i << " utterances";
+    ASSERT_TRUE(ws_.send_json(json::object{{"type", "audio_end"}}))
+        << "the server stopped reading after " << i << " utterances";
+  }
+  ASSERT_TRUE(ws_.ping(5s)) << "no pong: the session stopped reading";
+  // One answer per audio_end: a response, an error (busy), or an empty final transcript.
+  int answers = 0, busy = 0;
+  while (answers < kUtterances) {
+    WsMessage m = ws_.read(10s);
+    ASSERT_TRUE(m.is_json()) << "after " << answers << " answers: " << m.describe();
+    const std::string type = m.type();
+    if (type == "error") {
+      EXPECT_EQ(str(m.object, "code"), "busy") << dump(m.object);
+      busy += str(m.object, "code") == "busy";
+    }
+    const bool nothing_heard =
+        type == "transcript" && m.object.at("final").as_bool() && str(m.object, "text").empty();
+    answers += type == "response" || type == "error" || nothing_heard;
+  }
+  EXPECT_GT(busy, 0) << "every utterance was decoded: the client was not faster than the decoder";
+  // Nothing more was owed, and the connection still answers.
+  auto r = say(ws_, "what time is it");
+  EXPECT_EQ(str(r, "type"), "response") << dump(r);
+  EXPECT_TRUE(ws_.ping(5s));
 }
 
 class NoSpeechTest : public E2ETest {};

@@ -209,6 +209,44 @@ TEST(SpokenTurn, AudioLostBeforeSpeechWasHeardAnswersBusy) {
   EXPECT_EQ(of_kind(next, Kind::final_text).size(), 1u);
 }
 
+// Audio the server is too far behind to even look at (WsSession::handle) is shed without
+// decoding: the utterance answers busy once (the audio is lost, speech or not), gives its
+// decoder back, and its audio_end ends it without a second answer; the next one is heard.
+TEST(SpokenTurn, ShedAudioAnswersBusyOnceAndTheNextUtteranceIsHeard) {
+  Turn t;
+  t.say(burst(0.3, 0.6, 0.0));  // speech going on: a decoder is lent
+  ASSERT_EQ(t.fake.pool->available(), 0);
+  ASSERT_TRUE(t.turn.add_audio(as_string(sine(200, 0.2))));
+  auto shed = t.turn.shed();
+  ASSERT_EQ(shed.size(), 1u);
+  EXPECT_EQ(shed[0].kind, Kind::error);
+  EXPECT_EQ(shed[0].code, Errc::busy);
+  EXPECT_EQ(t.fake.pool->available(), 1);
+  EXPECT_FALSE(t.turn.has_pending());
+  ASSERT_TRUE(t.turn.add_audio(as_string(sine(200, 0.2))));
+  EXPECT_TRUE(t.turn.shed().empty());
+  EXPECT_FALSE(t.turn.end(true));  // it had its answer: nothing left to decode
+  EXPECT_EQ(t.turn.state(), State::idle);
+  auto next = t.say(burst(0.3, 1.0, 1.5));
+  EXPECT_EQ(of_kind(next, Kind::final_text).size(), 1u);
+}
+
+// A shed audio_end answers once too: busy when audio came since the last answer, an empty
+// final transcript when none did.
+TEST(SpokenTurn, AShedAudioEndAnswersOnce) {
+  Turn t;
+  ASSERT_TRUE(t.turn.add_audio(as_string(silence(0.2))));
+  ASSERT_TRUE(t.turn.end(true));
+  auto shed = t.turn.shed();
+  ASSERT_EQ(shed.size(), 1u);
+  EXPECT_EQ(shed[0].code, Errc::busy);
+  EXPECT_EQ(t.turn.state(), State::idle);
+  ASSERT_TRUE(t.turn.end(true));  // no audio since
+  auto alone = t.turn.shed();
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_EQ(alone[0].kind, Kind::nothing_heard);
+}
+
 // Audio read while a decoding ran comes joined: each decode stops at the first thing it
 // has to say (so that a partial goes out at once), and two utterances in it give two final
 // transcripts of two turns.
