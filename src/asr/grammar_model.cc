@@ -1,14 +1,13 @@
-// Sentence trees (skills/grammar.h) -> one JSGF grammar of the skills' commands, for a
-// grammar search (see skills_grammar in language_model.h).
+// Sentence trees (skills/grammar.h) -> one stochastic finite-state grammar of the skills'
+// commands, for a grammar search (see skills_grammar in language_model.h).
 #include "asr/language_model.h"
 
 #include "skills/grammar.h"
 
 #include <sphinxbase/err.h>
 #include <sphinxbase/fsg_model.h>
-#include <sphinxbase/jsgf.h>
 
-#include <cctype>
+#include <unordered_map>
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -20,31 +19,35 @@ using skills::SlotType;
 
 // The spoken shapes of typed values, in words the CMU dictionary has and the parser's
 // normalizers read (nlu/normalize.cc): numbers up to 999, clock times, dates, durations.
-constexpr const char* kTypedRules = R"(
-<digit> = one | two | three | four | five | six | seven | eight | nine;
-<teen> = ten | eleven | twelve | thirteen | fourteen | fifteen | sixteen | seventeen | eighteen | nineteen;
-<tens> = twenty | thirty | forty | fifty | sixty | seventy | eighty | ninety;
-<below_hundred> = <digit> | <teen> | <tens> [<digit>];
-<number> = zero | <below_hundred> | (a | one | <digit>) hundred [[and] <below_hundred>];
-<hour> = <digit> | ten | eleven | twelve;
-<minutes> = oh <digit> | <teen> | <tens> [<digit>];
-<day_part> = a m | p m | in the morning | in the afternoon | in the evening | at night | tonight;
-<time> = <hour> [<minutes> | o'clock] [<day_part>] | noon | midnight
-       | (half | quarter | <below_hundred> [minutes]) (past | to) <hour> [<day_part>];
-<weekday> = monday | tuesday | wednesday | thursday | friday | saturday | sunday;
-<month> = january | february | march | april | may | june | july | august | september
-        | october | november | december;
-<ordinal_unit> = first | second | third | fourth | fifth | sixth | seventh | eighth | ninth;
-<ordinal> = <ordinal_unit> | tenth | eleventh | twelfth | thirteenth | fourteenth | fifteenth
-          | sixteenth | seventeenth | eighteenth | nineteenth | twentieth | twenty <ordinal_unit>
-          | thirtieth | thirty first;
-<date> = today | tomorrow | the day after tomorrow | [this | next] <weekday> | this weekend
-       | next week | <month> <ordinal> | [the] <ordinal> [of <month>];
-<unit> = second | seconds | minute | minutes | hour | hours;
-<duration> = (<number> | a | an | half an) <unit> [and a half] [and <number> <unit>];
-<datetime> = <date> [at <time>] [morning | afternoon | evening] | [at] <time> [<date>]
-           | in <duration> | tonight [at <time>];
-)";
+// In the template language (docs/SKILLS.md), each a rule the others may use.
+const std::map<std::string, std::string>& typed_rules() {
+  static const std::map<std::string, std::string> rules = {
+      {"digit", "(one | two | three | four | five | six | seven | eight | nine)"},
+      {"teen", "(ten | eleven | twelve | thirteen | fourteen | fifteen | sixteen | seventeen | eighteen | nineteen)"},
+      {"tens", "(twenty | thirty | forty | fifty | sixty | seventy | eighty | ninety)"},
+      {"below_hundred", "(<digit> | <teen> | <tens> [<digit>])"},
+      {"number", "(zero | <below_hundred> | (a | one | <digit>) hundred [[and] <below_hundred>])"},
+      {"hour", "(<digit> | ten | eleven | twelve)"},
+      {"minutes", "(oh <digit> | <teen> | <tens> [<digit>])"},
+      {"day_part", "(a m | p m | in the morning | in the afternoon | in the evening | at night | tonight)"},
+      {"time", "(<hour> [<minutes> | o'clock] [<day_part>] | noon | midnight"
+               " | (half | quarter | <below_hundred> [minutes]) (past | to) <hour> [<day_part>])"},
+      {"weekday", "(monday | tuesday | wednesday | thursday | friday | saturday | sunday)"},
+      {"month", "(january | february | march | april | may | june | july | august | september"
+                " | october | november | december)"},
+      {"ordinal_unit", "(first | second | third | fourth | fifth | sixth | seventh | eighth | ninth)"},
+      {"ordinal", "(<ordinal_unit> | tenth | eleventh | twelfth | thirteenth | fourteenth | fifteenth"
+                  " | sixteenth | seventeenth | eighteenth | nineteenth | twentieth | twenty <ordinal_unit>"
+                  " | thirtieth | thirty first)"},
+      {"date", "(today | tomorrow | the day after tomorrow | [this | next] <weekday> | this weekend"
+               " | next week | <month> <ordinal> | [the] <ordinal> [of <month>])"},
+      {"unit", "(second | seconds | minute | minutes | hour | hours)"},
+      {"duration", "((<number> | a | an | half an) <unit> [and a half] [and <number> <unit>])"},
+      {"datetime", "(<date> [at <time>] [morning | afternoon | evening] | [at] <time> [<date>]"
+                   " | in <duration> | tonight [at <time>])"},
+  };
+  return rules;
+}
 
 const char* typed_rule(SlotType t) {
   switch (t) {
@@ -57,104 +60,153 @@ const char* typed_rule(SlotType t) {
   }
 }
 
+// The sentence trees as one stochastic automaton. Every choice shares its probability
+// evenly among its alternatives (leaving an optional part out is one of them), a slot among
+// its phrases, the grammar among its sentences: hearing a slot costs what saying one of its
+// N phrases is worth, so noise is not heard as a cheap "oat" or "tall". (sphinxbase's JSGF
+// reader gives every arc probability 1 and ignores /weights/ on these groups, which is why
+// the grammar is not written as JSGF.)
 class Writer {
  public:
-  Writer(const std::map<std::string, std::string>& shared_rules, double optional_weight)
-      : shared_(shared_rules), optional_weight_(weight_text(optional_weight)) {}
+  explicit Writer(const std::map<std::string, std::string>& shared_rules) : shared_(shared_rules) {}
 
-  // Adds the sentences of `skill` that the grammar can hold, one rule each.
+  // Adds the sentences of `skill` that the grammar can hold.
   void add(const skills::Skill& skill) {
-    const auto trees = skills::sentence_grammar(skill, shared_);
-    skill_rules_.clear();
-    for (const auto& tree : trees) {
-      std::string expr;
-      if (!phrase(skill, tree, expr) || expr.empty()) continue;
-      const std::string name = "s" + std::to_string(sentences_++);
-      rules_ << '<' << name << "> = " << expr << ";\n";
-      top_ += (top_.empty() ? "" : " | ") + ("<" + name + ">");
+    for (const auto& tree : skills::sentence_grammar(skill, shared_)) {
+      const Mark m = mark();
+      const int s = state();
+      if (phrase(skill, tree, s, kFinal) && arcs_.size() > m.arcs)
+        sentences_.push_back(s);
+      else
+        undo(m);
     }
   }
 
+  // sphinxbase's FSG text format.
   std::string text() const {
-    if (top_.empty()) return {};
-    return "#JSGF V1.0;\ngrammar hark;\npublic <command> = " + top_ + ";\n" + rules_.str() + kTypedRules;
+    if (sentences_.empty()) return {};
+    std::ostringstream o;
+    o << "FSG_BEGIN hark\nNUM_STATES " << states_ << "\nSTART_STATE " << kStart << "\nFINAL_STATE " << kFinal << '\n';
+    const double p = 1.0 / static_cast<double>(sentences_.size());
+    for (int s : sentences_) o << "TRANSITION " << kStart << ' ' << s << ' ' << number(p) << '\n';
+    for (const auto& a : arcs_)
+      o << "TRANSITION " << a.from << ' ' << a.to << ' ' << number(a.p) << (a.word.empty() ? "" : " ") << a.word << '\n';
+    o << "FSG_END\n";
+    return o.str();
   }
 
  private:
-  // The JSGF of `p`; false when it must say a slot the grammar cannot list (free text, names).
-  bool phrase(const skills::Skill& skill, const skills::Phrase& p, std::string& out) {
-    for (const auto& g : p) {
-      std::string part;
+  static constexpr int kStart = 0, kFinal = 1;
+  struct Arc {
+    int from, to;
+    double p;
+    std::string word;  // "" for a null arc
+  };
+  struct Mark {
+    std::size_t arcs;
+    int states;
+  };
+  Mark mark() const { return {arcs_.size(), states_}; }
+  void undo(Mark m) {
+    arcs_.resize(m.arcs);
+    states_ = m.states;
+  }
+  int state() { return states_++; }
+
+  // `p` from state `a` to state `b`; false (nothing added) when it must say a slot the
+  // grammar cannot list (free text, names).
+  bool phrase(const skills::Skill& skill, const skills::Phrase& p, int a, int b) {
+    const Mark m = mark();
+    int at = a;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      const auto& g = p[i];
+      const bool last = i + 1 == p.size();
       switch (g.kind) {
-        case skills::GrammarNode::Kind::kText:
-          for (const auto& w : words_of(g.text)) part += (part.empty() ? "" : " ") + w;
-          break;
-        case skills::GrammarNode::Kind::kSlot:
-          if (!slot(skill, g.text, part)) return false;
-          break;
-        case skills::GrammarNode::Kind::kChoice: {
-          std::vector<std::string> alts;
-          bool empty_alt = g.optional;
-          // An alternative with free text or a name is left out ("what time is it [in
-          // {location}]" keeps "what time is it"); a choice left with none drops the template.
-          bool any = false;
-          for (const auto& a : g.alts) {
-            std::string e;
-            if (!phrase(skill, a, e)) continue;
-            any = true;
-            if (e.empty())
-              empty_alt = true;
-            else
-              alts.push_back(std::move(e));
+        case skills::GrammarNode::Kind::kText: {
+          const auto ws = words_of(g.text);
+          for (std::size_t j = 0; j < ws.size(); ++j) {
+            const int to = last && j + 1 == ws.size() ? b : state();
+            arcs_.push_back({at, to, 1.0, ws[j]});
+            at = to;
           }
-          if (!any && !g.optional) return false;
-          if (alts.empty()) break;
-          // sphinxbase gives every arc of a grammar probability 1, so an optional part
-          // would cost nothing to hear: noise then turns into "with oat milk". Saying it
-          // costs optional_weight_ against leaving it out.
-          const std::string weight = empty_alt ? "/" + optional_weight_ + "/ " : "";
-          part = "(";
-          for (std::size_t i = 0; i < alts.size(); ++i) part += (i ? " | " : "") + weight + alts[i];
-          part += empty_alt ? " | /1/ <NULL>)" : ")";
+          break;
+        }
+        case skills::GrammarNode::Kind::kSlot: {
+          const int to = last ? b : state();
+          if (!slot(skill, g.text, at, to)) {
+            undo(m);
+            return false;
+          }
+          at = to;
+          break;
+        }
+        case skills::GrammarNode::Kind::kChoice: {
+          const int to = last ? b : state();
+          if (!choice(skill, g.alts, g.optional, at, to)) {
+            undo(m);
+            return false;
+          }
+          at = to;
           break;
         }
       }
-      if (!part.empty()) out += (out.empty() ? "" : " ") + part;
     }
+    if (at != b) arcs_.push_back({at, b, 1.0, ""});  // an empty phrase, or one ending in no words
     return true;
   }
 
-  bool slot(const skills::Skill& skill, const std::string& name, std::string& out) {
+  // An alternative with free text or a name is left out ("what time is it [in {location}]"
+  // keeps "what time is it"); a choice left with none drops the template.
+  bool choice(const skills::Skill& skill, const std::vector<skills::Phrase>& alts, bool optional, int a, int b) {
+    std::vector<int> starts;
+    bool empty = optional;
+    for (const auto& alt : alts) {
+      if (alt.empty()) {
+        empty = true;
+        continue;
+      }
+      const int s = state();
+      if (phrase(skill, alt, s, b)) starts.push_back(s);
+    }
+    if (starts.empty() && !empty) return false;
+    const double p = 1.0 / static_cast<double>(starts.size() + (empty ? 1 : 0));
+    for (int s : starts) arcs_.push_back({a, s, p, ""});
+    if (empty) arcs_.push_back({a, b, p, ""});
+    return true;
+  }
+
+  bool slot(const skills::Skill& skill, const std::string& name, int a, int b) {
     const skills::SlotDef* def = skill.find_slot(name);
     if (!def) return false;
     if (def->values.empty()) {
       const char* typed = typed_rule(def->type);
       if (!typed) return false;
-      out = typed;
-      return true;
+      static const skills::Skill none;
+      return phrase(none, skills::parse_sentence(typed, none, typed_rules()), a, b);
     }
-    auto it = skill_rules_.find(name);
-    if (it == skill_rules_.end()) {
-      std::set<std::string> phrases;
-      for (const auto& v : def->values) {
-        for (const auto& s : v.in) phrases.insert(joined(s));
-        if (v.in.empty()) phrases.insert(joined(v.out));
+    std::set<std::string> phrases;
+    for (const auto& v : def->values) {
+      for (const auto& s : v.in) phrases.insert(joined(s));
+      if (v.in.empty()) phrases.insert(joined(v.out));
+    }
+    phrases.erase("");
+    if (phrases.empty()) return false;
+    const double p = 1.0 / static_cast<double>(phrases.size());
+    for (const auto& s : phrases) {
+      const auto ws = words_of(s);
+      int at = a;
+      for (std::size_t j = 0; j < ws.size(); ++j) {
+        const int to = j + 1 == ws.size() ? b : state();
+        arcs_.push_back({at, to, j == 0 ? p : 1.0, ws[j]});
+        at = to;
       }
-      phrases.erase("");
-      if (phrases.empty()) return false;
-      std::string alts;
-      for (const auto& s : phrases) alts += (alts.empty() ? "" : " | ") + s;
-      const std::string rule = "v" + std::to_string(values_++);
-      rules_ << '<' << rule << "> = " << alts << ";\n";
-      it = skill_rules_.emplace(name, "<" + rule + ">").first;
     }
-    out = it->second;
     return true;
   }
 
-  static std::string weight_text(double w) {
+  static std::string number(double v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", w);
+    std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
   }
 
@@ -165,45 +217,27 @@ class Writer {
   }
 
   const std::map<std::string, std::string>& shared_;
-  const std::string optional_weight_;
-  std::ostringstream rules_;
-  std::string top_;
-  std::map<std::string, std::string> skill_rules_;  // slot -> its rule, for the current skill
-  int sentences_ = 0, values_ = 0;
+  std::vector<Arc> arcs_;
+  int states_ = 2;               // kStart, kFinal
+  std::vector<int> sentences_;  // the first state of each sentence
 };
 
 }  // namespace
 
-std::string skills_grammar(const skills::Registry& registry, bool builtin, double optional_weight) {
-  Writer w(registry.shared_rules(), optional_weight);
+std::string skills_grammar(const skills::Registry& registry, bool builtin) {
+  Writer w(registry.shared_rules());
   for (const auto& skill : registry.all())
     if (builtin || !skill.builtin) w.add(skill);
   return w.text();
 }
 
-std::set<std::string> grammar_words(std::string_view jsgf) {
+std::set<std::string> grammar_words(std::string_view fsg) {
   std::set<std::string> out;
-  std::size_t body = jsgf.find("public");
-  if (body == std::string_view::npos) return out;
-  std::string token;
-  char skip_to = 0;  // inside a <rule name> or a /weight/
-  for (std::size_t i = body; i <= jsgf.size(); ++i) {
-    const char c = i < jsgf.size() ? jsgf[i] : ' ';
-    if (skip_to) {
-      if (c == skip_to) skip_to = 0;
-      continue;
-    }
-    if (c == '<' || c == '/') {
-      skip_to = c == '<' ? '>' : '/';
-      continue;
-    }
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '\'' || u >= 0x80) {
-      token.push_back(c);
-    } else {
-      if (!token.empty() && token != "public") out.insert(token);
-      token.clear();
-    }
+  std::istringstream in{std::string(fsg)};
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream f(line);
+    std::string kind, from, to, p, word;
+    if (f >> kind >> from >> to >> p >> word && kind == "TRANSITION") out.insert(word);
   }
   return out;
 }
@@ -211,17 +245,22 @@ std::set<std::string> grammar_words(std::string_view jsgf) {
 struct GrammarAcceptor::Model {
   int start = 0, final = 0;
   std::map<std::string, int> words;
-  // Per state: its word arcs (word, to) and the states its null arcs reach (sphinxbase has
-  // closed them transitively).
-  std::vector<std::vector<std::pair<int, int>>> arcs;
-  std::vector<std::vector<int>> nulls;
+  // Per state: its word arcs and its null arcs (sphinxbase has closed those transitively),
+  // each with its natural log probability.
+  struct Arc {
+    int word, to;
+    double logp;
+  };
+  std::vector<std::vector<Arc>> arcs, nulls;
 };
 
-Result<GrammarAcceptor> GrammarAcceptor::read(std::string_view jsgf) {
+Result<GrammarAcceptor> GrammarAcceptor::read(std::string_view fsg) {
   err_set_logfp(nullptr);  // as the decoders' -logfn /dev/null: sphinxbase logs each rule
   logmath_t* lmath = logmath_init(1.0001, 0, 0);
-  const std::string text(jsgf);
-  fsg_model_t* f = lmath ? jsgf_read_string(text.c_str(), lmath, 1.0f) : nullptr;
+  std::string text(fsg);
+  FILE* file = text.empty() ? nullptr : fmemopen(text.data(), text.size(), "r");
+  fsg_model_t* f = lmath && file ? fsg_model_read(file, lmath, 1.0f) : nullptr;
+  if (file) std::fclose(file);
   if (!f) {
     if (lmath) logmath_free(lmath);
     return make_error(Errc::bad_request, "the grammar cannot be read");
@@ -235,10 +274,9 @@ Result<GrammarAcceptor> GrammarAcceptor::read(std::string_view jsgf) {
   for (int s = 0; s < fsg_model_n_state(f); ++s)
     for (fsg_arciter_t* it = fsg_model_arcs(f, s); it; it = fsg_arciter_next(it)) {
       const fsg_link_t* l = fsg_arciter_get(it);
-      if (fsg_link_wid(l) < 0)
-        m->nulls[static_cast<std::size_t>(s)].push_back(fsg_link_to_state(l));
-      else
-        m->arcs[static_cast<std::size_t>(s)].emplace_back(fsg_link_wid(l), fsg_link_to_state(l));
+      const double logp = logmath_log_to_ln(lmath, fsg_link_logs2prob(l));
+      auto& to = fsg_link_wid(l) < 0 ? m->nulls : m->arcs;
+      to[static_cast<std::size_t>(s)].push_back({fsg_link_wid(l), fsg_link_to_state(l), logp});
     }
   fsg_model_free(f);
   logmath_free(lmath);
@@ -247,33 +285,40 @@ Result<GrammarAcceptor> GrammarAcceptor::read(std::string_view jsgf) {
   return g;
 }
 
-bool GrammarAcceptor::accepts(const std::vector<std::string>& words) const {
+std::optional<double> GrammarAcceptor::log_probability(const std::vector<std::string>& words) const {
   const Model& m = *model_;
-  std::vector<char> in(m.arcs.size(), 0);
-  std::vector<int> states;
-  auto add = [&](int s) {
-    if (in[static_cast<std::size_t>(s)]) return;
-    in[static_cast<std::size_t>(s)] = 1;
-    states.push_back(s);
-    for (int t : m.nulls[static_cast<std::size_t>(s)])
-      if (!in[static_cast<std::size_t>(t)]) {
-        in[static_cast<std::size_t>(t)] = 1;
-        states.push_back(t);
-      }
+  // The states reached having heard the words so far, each with its best log probability
+  // (a handful of a grammar's states: a map, not an array of all of them).
+  using Frontier = std::unordered_map<int, double>;
+  auto reach = [](Frontier& f, int s, double logp) {
+    auto [it, fresh] = f.emplace(s, logp);
+    if (!fresh && logp > it->second) it->second = logp;
   };
-  add(m.start);
+  auto close = [&](Frontier& f) {
+    const Frontier before = f;
+    for (const auto& [s, logp] : before)
+      for (const auto& n : m.nulls[static_cast<std::size_t>(s)]) reach(f, n.to, logp + n.logp);
+  };
+  Frontier at{{m.start, 0.0}};
+  close(at);
   for (const auto& w : words) {
     const auto id = m.words.find(w);
-    if (id == m.words.end()) return false;
-    std::vector<int> from;
-    from.swap(states);
-    for (int s : from) in[static_cast<std::size_t>(s)] = 0;
-    for (int s : from)
-      for (const auto& [wid, to] : m.arcs[static_cast<std::size_t>(s)])
-        if (wid == id->second) add(to);
-    if (states.empty()) return false;
+    if (id == m.words.end()) return std::nullopt;
+    Frontier next;
+    for (const auto& [s, logp] : at)
+      for (const auto& a : m.arcs[static_cast<std::size_t>(s)])
+        if (a.word == id->second) reach(next, a.to, logp + a.logp);
+    if (next.empty()) return std::nullopt;
+    close(next);
+    at.swap(next);
   }
-  return in[static_cast<std::size_t>(m.final)] != 0;
+  const auto end = at.find(m.final);
+  if (end == at.end()) return std::nullopt;
+  return end->second;
+}
+
+bool GrammarAcceptor::accepts(const std::vector<std::string>& words) const {
+  return log_probability(words).has_value();
 }
 
 }  // namespace hark::asr

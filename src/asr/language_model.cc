@@ -29,7 +29,7 @@ std::string hex(std::uint64_t v) {
 // Everything the built files depend on, as one string to hash.
 std::string model_inputs(const skills::Registry& registry, const ModelOptions& o) {
   std::ostringstream s;
-  s << kBuilderVersion << '\n' << o.samples_per_sentence << '\n' << o.grammar_of_builtin_skills << ' ' << o.grammar_optional_weight << '\n';
+  s << kBuilderVersion << '\n' << o.samples_per_sentence << '\n' << o.grammar_of_builtin_skills << " fsg\n";
   for (auto& [k, v] : registry.shared_rules()) s << "rule " << k << '=' << v << '\n';
   for (const auto& sk : registry.all()) {
     s << "skill " << sk.name << '\n';
@@ -71,7 +71,7 @@ ModelFiles files_of(const fs::path& dir, const ModelOptions& o) {
   m.dictionary = dir / "words.dict";
   m.domain_lm = dir / "domain.arpa";
   std::error_code ec;
-  if (fs::exists(dir / "domain.gram", ec)) m.domain_grammar = dir / "domain.gram";
+  if (fs::exists(dir / "domain.fsg", ec)) m.domain_grammar = dir / "domain.fsg";
   if (o.use_general_lm) m.general_lm = o.model_dir / "en-us.lm.bin";
   m.domain_weight = o.domain_weight;
   m.guessed_words = read_lines(dir / "guessed.txt");
@@ -122,7 +122,7 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
   for (auto& s : sentences) vocabulary.insert(s.begin(), s.end());
   // The grammar names every alternative, where the sampled sentences may miss a rare one:
   // its words need pronunciations too.
-  std::string grammar = skills_grammar(registry, options.grammar_of_builtin_skills, options.grammar_optional_weight);
+  std::string grammar = skills_grammar(registry, options.grammar_of_builtin_skills);
   const std::set<std::string> grammar_vocabulary = grammar_words(grammar);
   vocabulary.insert(grammar_vocabulary.begin(), grammar_vocabulary.end());
 
@@ -172,7 +172,7 @@ Result<ModelFiles> build_model(const skills::Registry& registry, const ModelOpti
   if (!write_file(tmp / "domain.arpa", estimate_arpa(sentences)) ||
       !write_file(tmp / "words.dict", dict_text + guessed_lines) ||
       !write_file(tmp / "guessed.txt", guessed_list) ||
-      (!grammar.empty() && !write_file(tmp / "domain.gram", grammar)))
+      (!grammar.empty() && !write_file(tmp / "domain.fsg", grammar)))
     return make_error(Errc::internal, "cannot write the language model in " + tmp.string());
   fs::rename(tmp, dir, ec);
   if (ec) {

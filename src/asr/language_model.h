@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -34,7 +35,6 @@ struct ModelOptions {
   // ones too, or only those loaded from skill files (an app's own domain, e.g. coffee
   // orders; the built-in commands are left to the n-gram).
   bool grammar_of_builtin_skills = false;
-  double grammar_optional_weight = 0.5;  // skills_grammar's optional_weight
 };
 
 // Builds (or finds in the cache) the model of `registry`'s skills. Errors: unavailable when
@@ -56,24 +56,28 @@ std::vector<std::vector<std::string>> expand_skill(const skills::Skill& skill,
 // the line, so "call <name>" gets the probability of "call <a contact>".
 inline constexpr const char* kContactClass = "[contact]";
 
-// The skills' commands as one JSGF grammar (public rule <command>), for a grammar search:
-// every template whose slots are all closed lists or typed values (numbers, times, dates,
-// durations, spelled as the parser reads them), with every alternative and value; templates
-// with free text or contact slots are left to the n-gram. Built-in skills only with
-// `builtin`. Hearing an optional part ([...]) has probability `optional_weight` against 1
-// for leaving it out. "" when no template qualifies.
-std::string skills_grammar(const skills::Registry& registry, bool builtin = true, double optional_weight = 1.0);
+// The skills' commands as one stochastic finite-state grammar (sphinxbase's FSG text), for a
+// grammar search: every template whose slots are all closed lists or typed values (numbers,
+// times, dates, durations, spelled as the parser reads them), with every alternative and
+// value; templates with free text or contact slots are left to the n-gram. Each choice
+// shares its probability evenly among its alternatives (leaving out an optional part is
+// one), a slot among its phrases, the grammar among its sentences. Built-in skills only
+// with `builtin`. "" when no template qualifies.
+std::string skills_grammar(const skills::Registry& registry, bool builtin = true);
 
-// The words (not rule names) of a grammar written by skills_grammar.
-std::set<std::string> grammar_words(std::string_view jsgf);
+// The words of a grammar written by skills_grammar.
+std::set<std::string> grammar_words(std::string_view fsg);
 
 // A grammar of skills_grammar as sphinxbase compiles it for the grammar search: which word
 // sequences it holds (for tests and tools; the decoder reads the grammar file itself).
 class GrammarAcceptor {
  public:
-  // Errors: bad_request when sphinxbase cannot read `jsgf`.
-  static Result<GrammarAcceptor> read(std::string_view jsgf);
+  // Errors: bad_request when sphinxbase cannot read `fsg`.
+  static Result<GrammarAcceptor> read(std::string_view fsg);
   bool accepts(const std::vector<std::string>& words) const;
+  // The natural log probability of the likeliest path that says `words`; none when the
+  // grammar does not hold them.
+  std::optional<double> log_probability(const std::vector<std::string>& words) const;
 
  private:
   struct Model;

@@ -4,6 +4,7 @@
 
 #include <pocketsphinx.h>
 #include <sphinxbase/feat.h>
+#include <sphinxbase/fsg_model.h>
 #include <sphinxbase/ngram_model.h>
 
 #include <algorithm>
@@ -337,8 +338,11 @@ Result<std::unique_ptr<Recognizer>> make_pocketsphinx(const ModelFiles& model, c
     if (options.hearing_check && options.domain_grammar && !model.domain_grammar.empty()) {
       // A search reads -wip from the configuration when it is created.
       cmd_ln_set_float_r(config, "-wip", options.grammar_word_penalty);
-      const bool ok = ps_set_jsgf_file(ps, PocketsphinxRecognizer::kGrammarSearch,
-                                       model.domain_grammar.string().c_str()) >= 0;
+      // The grammar's probabilities count as much as the n-gram's: scaled by -lw.
+      fsg_model_t* fsg = fsg_model_readfile(model.domain_grammar.string().c_str(), lmath,
+                                            static_cast<float32>(options.language_weight));
+      const bool ok = fsg && ps_set_fsg(ps, PocketsphinxRecognizer::kGrammarSearch, fsg) >= 0;
+      if (fsg) fsg_model_free(fsg);
       cmd_ln_set_float_r(config, "-wip", options.word_penalty);
       ps_set_search(ps, PocketsphinxRecognizer::kMixedSearch);
       if (!ok) return make_error(Errc::unavailable, "pocketsphinx could not read the skills' grammar");

@@ -66,7 +66,7 @@ struct ModelFiles {
   std::filesystem::path acoustic_dir;  // -hmm
   std::filesystem::path dictionary;    // cmudict + the pronunciations of domain words
   std::filesystem::path domain_lm;     // ARPA trigram of the skills' sentences
-  std::filesystem::path domain_grammar;  // JSGF of the skills' commands (skills_grammar); may be empty
+  std::filesystem::path domain_grammar;  // FSG of the skills' commands (skills_grammar); may be empty
   std::filesystem::path general_lm;    // en-us.lm.bin; empty to use the domain model alone
   double domain_weight = 0.8;          // interpolation weight of domain_lm (0..1)
   std::vector<std::string> guessed_words;  // domain words whose pronunciation was guessed
@@ -103,16 +103,14 @@ struct DecoderOptions {
   // does best with a lower one than the mixed model needs.
   double domain_language_weight = 4.0;
   // The skills' pass searches their grammar (ModelFiles::domain_grammar, when the model has
-  // one) instead of their n-gram: a grammar holds every template and value exactly, where
-  // the n-gram also allows word sequences no skill says. Off: on the studied half of the
-  // coffee recordings at 12 dB it heard 12 of 20 against the n-gram's 16 (a forced choice
-  // between a grammar's values errs where the n-gram finds the words) and cost more; see
-  // README, "Speech: measured". barista_eval --grammar measures it.
+  // one: a stochastic grammar of every closed template, skills_grammar) instead of their
+  // n-gram: a grammar holds every template and value exactly, where the n-gram also allows
+  // word sequences no skill says. Off by default: it forces any speech into a command, so
+  // it is not the server's hearing until a rejection of what it forces is measured (see
+  // README, "Speech: measured"); barista_eval --grammar measures it.
   bool domain_grammar = false;
-  // -wip of the grammar search. sphinxbase gives every arc of a JSGF grammar probability 1
-  // (alternatives and optionals cost nothing), so the word penalty is the only prior left:
-  // the n-gram's 0.2 made short commands likelier than long ones, 1.0 inserted optional
-  // values; pocketsphinx's default 0.65 did best.
+  // -wip of the grammar search; pocketsphinx's default 0.65 did best with the uniform
+  // grammar of earlier builds.
   double grammar_word_penalty = 0.65;
   // PolicyOptions::min_agreement.
   double min_agreement = 0;

@@ -224,9 +224,9 @@ skills::Registry grammar_registry() {
 }
 
 TEST(SkillsGrammar, HoldsTheClosedAndTypedCommandsExactly) {
-  const std::string jsgf = skills_grammar(grammar_registry(), true, 0.5);
-  auto g = GrammarAcceptor::read(jsgf);
-  ASSERT_TRUE(g) << g.error().detail << "\n" << jsgf;
+  const std::string fsg = skills_grammar(grammar_registry(), true);
+  auto g = GrammarAcceptor::read(fsg);
+  ASSERT_TRUE(g) << g.error().detail << "\n" << fsg;
   EXPECT_TRUE(g->accepts(words("paint it crimson")));
   EXPECT_TRUE(g->accepts(words("kindly paint it blue")));
   EXPECT_FALSE(g->accepts(words("paint it green")));      // not a value of the list
@@ -235,15 +235,30 @@ TEST(SkillsGrammar, HoldsTheClosedAndTypedCommandsExactly) {
   EXPECT_TRUE(g->accepts(words("open my notes")));
   // Free text is left to the n-gram: a grammar cannot list it.
   EXPECT_FALSE(g->accepts(words("take a note buy milk")));
-  EXPECT_EQ(grammar_words(jsgf).count("take"), 0u);
+  EXPECT_EQ(grammar_words(fsg).count("take"), 0u);
   EXPECT_TRUE(g->accepts(words("set a timer")));    // the optional part with a name is left out
   EXPECT_FALSE(g->accepts(words("set a timer named")));
-  EXPECT_EQ(grammar_words(jsgf).count("1"), 0u);  // a /weight/ is not a word
-  EXPECT_EQ(grammar_words(jsgf).count("kindly"), 1u);
+  EXPECT_EQ(grammar_words(fsg).count("1"), 0u);  // a probability is not a word
+  EXPECT_EQ(grammar_words(fsg).count("kindly"), 1u);
   EXPECT_TRUE(g->accepts(words("set a timer for ten minutes")));
   EXPECT_TRUE(g->accepts(words("set a timer for an hour and a half")));
   EXPECT_TRUE(g->accepts(words("set a timer for twenty five seconds")));
   EXPECT_FALSE(g->accepts(words("set a timer for minutes")));
+}
+
+// Each choice shares its probability among its alternatives (leaving an optional part out
+// is one), a slot among its phrases, the grammar among its sentences (paint, notes, the
+// two timer templates): sphinxbase's JSGF would give every one of these paths probability 1.
+TEST(SkillsGrammar, IsAStochasticGrammar) {
+  auto g = GrammarAcceptor::read(skills_grammar(grammar_registry(), true));
+  ASSERT_TRUE(g);
+  auto p = [&](std::string_view text) { return std::exp(g->log_probability(words(text)).value_or(-1e9)); };
+  EXPECT_NEAR(p("open my notes"), 1.0 / 4, 1e-4);
+  EXPECT_NEAR(p("set a timer"), 1.0 / 4, 1e-4);  // the optional part with a name has no other way
+  EXPECT_NEAR(p("paint it crimson"), 1.0 / 4 / 3 / 3, 1e-4);  // no "please", of three; crimson, of three
+  EXPECT_NEAR(p("kindly paint it blue"), 1.0 / 4 / 3 / 3, 1e-4);
+  EXPECT_LT(p("set a timer for twenty five minutes"), p("set a timer for ten minutes"));
+  EXPECT_EQ(g->log_probability(words("paint it green")), std::nullopt);
 }
 
 TEST(SkillsGrammar, NoClosedTemplateNoGrammar) {
@@ -275,7 +290,7 @@ TEST(SkillsGrammar, CoversEverySentenceOfTheBuiltinAndExampleSkills) {
   skills::Registry reg;
   reg.load_builtin();
   reg.load_dir(HARK_EXAMPLE_SKILLS);
-  auto g = GrammarAcceptor::read(skills_grammar(reg, true, ModelOptions{}.grammar_optional_weight));
+  auto g = GrammarAcceptor::read(skills_grammar(reg, true));
   ASSERT_TRUE(g) << g.error().detail;
   std::size_t templates = 0, checked = 0;
   for (const auto& skill : reg.all()) {

@@ -401,7 +401,6 @@ int main(int argc, char** argv) {
       else if (a == "--domain-lw") decoder_options.domain_language_weight = std::stod(next());
       else if (a == "--grammar") decoder_options.domain_grammar = true;
       else if (a == "--grammar-builtin") model_options.grammar_of_builtin_skills = true;
-      else if (a == "--grammar-optional") model_options.grammar_optional_weight = std::stod(next());
       else if (a == "--agreement") decoder_options.min_agreement = std::stod(next());
       else if (a == "--grammar-wip") decoder_options.grammar_word_penalty = std::stod(next());
       else if (a == "--samples") model_options.samples_per_sentence = std::stoi(next());
