@@ -7,6 +7,7 @@
 #include <sphinxbase/err.h>
 #include <sphinxbase/fsg_model.h>
 
+#include <algorithm>
 #include <unordered_map>
 #include <cstdio>
 #include <set>
@@ -65,30 +66,26 @@ const char* typed_rule(SlotType t) {
 // its phrases, the grammar among its sentences: hearing a slot costs what saying one of its
 // N phrases is worth, so noise is not heard as a cheap "oat" or "tall". (sphinxbase's JSGF
 // reader gives every arc probability 1 and ignores /weights/ on these groups, which is why
-// the grammar is not written as JSGF.)
+// the grammar is not written as JSGF.) A choice's probability rides on the first arc of
+// each alternative, so only left-out parts need null arcs (sphinxbase closes them
+// transitively: every null arc multiplies).
 class Writer {
  public:
   explicit Writer(const std::map<std::string, std::string>& shared_rules) : shared_(shared_rules) {}
 
-  // Adds the sentences of `skill` that the grammar can hold.
+  // The sentences of `skill` that the grammar can hold, to be written by write().
   void add(const skills::Skill& skill) {
-    for (const auto& tree : skills::sentence_grammar(skill, shared_)) {
-      const Mark m = mark();
-      const int s = state();
-      if (phrase(skill, tree, s, kFinal) && arcs_.size() > m.arcs)
-        sentences_.push_back(s);
-      else
-        undo(m);
-    }
+    for (auto& tree : skills::sentence_grammar(skill, shared_))
+      if (holds(skill, tree)) sentences_.emplace_back(&skill, std::move(tree));
   }
 
   // sphinxbase's FSG text format.
-  std::string text() const {
+  std::string write() {
     if (sentences_.empty()) return {};
+    const double p = 1.0 / static_cast<double>(sentences_.size());
+    for (const auto& [skill, tree] : sentences_) phrase(*skill, tree, kStart, kFinal, p);
     std::ostringstream o;
     o << "FSG_BEGIN hark\nNUM_STATES " << states_ << "\nSTART_STATE " << kStart << "\nFINAL_STATE " << kFinal << '\n';
-    const double p = 1.0 / static_cast<double>(sentences_.size());
-    for (int s : sentences_) o << "TRANSITION " << kStart << ' ' << s << ' ' << number(p) << '\n';
     for (const auto& a : arcs_)
       o << "TRANSITION " << a.from << ' ' << a.to << ' ' << number(a.p) << (a.word.empty() ? "" : " ") << a.word << '\n';
     o << "FSG_END\n";
@@ -102,106 +99,99 @@ class Writer {
     double p;
     std::string word;  // "" for a null arc
   };
-  struct Mark {
-    std::size_t arcs;
-    int states;
-  };
-  Mark mark() const { return {arcs_.size(), states_}; }
-  void undo(Mark m) {
-    arcs_.resize(m.arcs);
-    states_ = m.states;
-  }
   int state() { return states_++; }
 
-  // `p` from state `a` to state `b`; false (nothing added) when it must say a slot the
-  // grammar cannot list (free text, names).
-  bool phrase(const skills::Skill& skill, const skills::Phrase& p, int a, int b) {
-    const Mark m = mark();
+  // Can the grammar say `p`? Not when it must say a slot the grammar cannot list (free
+  // text, names). An alternative with one is left out ("what time is it [in {location}]"
+  // keeps "what time is it"); a choice left with none drops the template.
+  bool holds(const skills::Skill& skill, const skills::Phrase& p) const {
+    for (const auto& g : p) {
+      if (g.kind == skills::GrammarNode::Kind::kSlot && !slot_holds(skill, g.text)) return false;
+      if (g.kind == skills::GrammarNode::Kind::kChoice && !g.optional &&
+          std::none_of(g.alts.begin(), g.alts.end(), [&](const auto& alt) { return holds(skill, alt); }))
+        return false;
+    }
+    return true;
+  }
+  static bool slot_holds(const skills::Skill& skill, const std::string& name) {
+    const skills::SlotDef* def = skill.find_slot(name);
+    if (!def) return false;
+    if (def->values.empty()) return typed_rule(def->type) != nullptr;
+    return std::any_of(def->values.begin(), def->values.end(), [](const skills::SlotValue& v) {
+      return !words_of(v.out).empty() ||
+             std::any_of(v.in.begin(), v.in.end(), [](const std::string& s) { return !words_of(s).empty(); });
+    });
+  }
+
+  // `p` (REQUIRES: holds) from state `a` to state `b`, its first arcs with probability `first`.
+  void phrase(const skills::Skill& skill, const skills::Phrase& p, int a, int b, double first) {
     int at = a;
     for (std::size_t i = 0; i < p.size(); ++i) {
       const auto& g = p[i];
-      const bool last = i + 1 == p.size();
+      const int to = i + 1 == p.size() ? b : state();
       switch (g.kind) {
-        case skills::GrammarNode::Kind::kText: {
-          const auto ws = words_of(g.text);
-          for (std::size_t j = 0; j < ws.size(); ++j) {
-            const int to = last && j + 1 == ws.size() ? b : state();
-            arcs_.push_back({at, to, 1.0, ws[j]});
-            at = to;
+        case skills::GrammarNode::Kind::kText:
+          if (const auto ws = words_of(g.text); !ws.empty()) {
+            words(ws, first, at, to);
+          } else {
+            arcs_.push_back({at, to, first, ""});
           }
           break;
-        }
-        case skills::GrammarNode::Kind::kSlot: {
-          const int to = last ? b : state();
-          if (!slot(skill, g.text, at, to)) {
-            undo(m);
-            return false;
-          }
-          at = to;
+        case skills::GrammarNode::Kind::kSlot:
+          slot(skill, g.text, at, to, first);
           break;
-        }
-        case skills::GrammarNode::Kind::kChoice: {
-          const int to = last ? b : state();
-          if (!choice(skill, g.alts, g.optional, at, to)) {
-            undo(m);
-            return false;
-          }
-          at = to;
+        case skills::GrammarNode::Kind::kChoice:
+          choice(skill, g, at, to, first);
           break;
-        }
       }
+      at = to;
+      first = 1.0;
     }
-    if (at != b) arcs_.push_back({at, b, 1.0, ""});  // an empty phrase, or one ending in no words
-    return true;
+    if (p.empty()) arcs_.push_back({a, b, first, ""});
   }
 
-  // An alternative with free text or a name is left out ("what time is it [in {location}]"
-  // keeps "what time is it"); a choice left with none drops the template.
-  bool choice(const skills::Skill& skill, const std::vector<skills::Phrase>& alts, bool optional, int a, int b) {
-    std::vector<int> starts;
-    bool empty = optional;
-    for (const auto& alt : alts) {
-      if (alt.empty()) {
+  void choice(const skills::Skill& skill, const skills::GrammarNode& g, int a, int b, double first) {
+    std::vector<const skills::Phrase*> said;
+    bool empty = g.optional;
+    for (const auto& alt : g.alts) {
+      if (alt.empty())
         empty = true;
-        continue;
-      }
-      const int s = state();
-      if (phrase(skill, alt, s, b)) starts.push_back(s);
+      else if (holds(skill, alt))
+        said.push_back(&alt);
     }
-    if (starts.empty() && !empty) return false;
-    const double p = 1.0 / static_cast<double>(starts.size() + (empty ? 1 : 0));
-    for (int s : starts) arcs_.push_back({a, s, p, ""});
+    const double p = first / static_cast<double>(said.size() + (empty ? 1 : 0));
+    for (const auto* alt : said) phrase(skill, *alt, a, b, p);
     if (empty) arcs_.push_back({a, b, p, ""});
-    return true;
   }
 
-  bool slot(const skills::Skill& skill, const std::string& name, int a, int b) {
+  void slot(const skills::Skill& skill, const std::string& name, int a, int b, double first) {
     const skills::SlotDef* def = skill.find_slot(name);
-    if (!def) return false;
     if (def->values.empty()) {
-      const char* typed = typed_rule(def->type);
-      if (!typed) return false;
       static const skills::Skill none;
-      return phrase(none, skills::parse_sentence(typed, none, typed_rules()), a, b);
+      const char* typed = typed_rule(def->type);
+      auto tree = typed_.find(typed);  // read once, used by every template with the type
+      if (tree == typed_.end()) tree = typed_.emplace(typed, skills::parse_sentence(typed, none, typed_rules())).first;
+      phrase(none, tree->second, a, b, first);
+      return;
     }
-    std::set<std::string> phrases;
+    std::set<std::vector<std::string>> phrases;
     for (const auto& v : def->values) {
-      for (const auto& s : v.in) phrases.insert(joined(s));
-      if (v.in.empty()) phrases.insert(joined(v.out));
+      for (const auto& s : v.in) phrases.insert(words_of(s));
+      if (v.in.empty()) phrases.insert(words_of(v.out));
     }
-    phrases.erase("");
-    if (phrases.empty()) return false;
-    const double p = 1.0 / static_cast<double>(phrases.size());
-    for (const auto& s : phrases) {
-      const auto ws = words_of(s);
-      int at = a;
-      for (std::size_t j = 0; j < ws.size(); ++j) {
-        const int to = j + 1 == ws.size() ? b : state();
-        arcs_.push_back({at, to, j == 0 ? p : 1.0, ws[j]});
-        at = to;
-      }
+    phrases.erase(std::vector<std::string>{});
+    const double p = first / static_cast<double>(phrases.size());
+    for (const auto& ws : phrases) words(ws, p, a, b);
+  }
+
+  // `ws` (not empty) from `a` to `b`, the first word with probability `p`.
+  void words(const std::vector<std::string>& ws, double p, int a, int b) {
+    int at = a;
+    for (std::size_t j = 0; j < ws.size(); ++j) {
+      const int to = j + 1 == ws.size() ? b : state();
+      arcs_.push_back({at, to, j == 0 ? p : 1.0, ws[j]});
+      at = to;
     }
-    return true;
   }
 
   static std::string number(double v) {
@@ -210,16 +200,11 @@ class Writer {
     return buf;
   }
 
-  static std::string joined(const std::string& text) {
-    std::string s;
-    for (const auto& w : words_of(text)) s += (s.empty() ? "" : " ") + w;
-    return s;
-  }
-
   const std::map<std::string, std::string>& shared_;
+  std::vector<std::pair<const skills::Skill*, skills::Phrase>> sentences_;
   std::vector<Arc> arcs_;
-  int states_ = 2;               // kStart, kFinal
-  std::vector<int> sentences_;  // the first state of each sentence
+  int states_ = 2;  // kStart, kFinal
+  std::map<std::string, skills::Phrase> typed_;  // typed_rule -> its tree
 };
 
 }  // namespace
@@ -228,7 +213,7 @@ std::string skills_grammar(const skills::Registry& registry, bool builtin) {
   Writer w(registry.shared_rules());
   for (const auto& skill : registry.all())
     if (builtin || !skill.builtin) w.add(skill);
-  return w.text();
+  return w.write();
 }
 
 std::set<std::string> grammar_words(std::string_view fsg) {

@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bump when the way models are built changes, so that old cache entries are not reused.
-constexpr std::string_view kBuilderVersion = "hark-lm-7";
+constexpr std::string_view kBuilderVersion = "hark-lm-8";
 
 std::string hex(std::uint64_t v) {
   char buf[17];
@@ -29,7 +29,7 @@ std::string hex(std::uint64_t v) {
 // Everything the built files depend on, as one string to hash.
 std::string model_inputs(const skills::Registry& registry, const ModelOptions& o) {
   std::ostringstream s;
-  s << kBuilderVersion << '\n' << o.samples_per_sentence << '\n' << o.grammar_of_builtin_skills << " fsg\n";
+  s << kBuilderVersion << '\n' << o.samples_per_sentence << '\n' << o.grammar_of_builtin_skills << '\n';
   for (auto& [k, v] : registry.shared_rules()) s << "rule " << k << '=' << v << '\n';
   for (const auto& sk : registry.all()) {
     s << "skill " << sk.name << '\n';
